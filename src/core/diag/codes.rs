@@ -1,0 +1,122 @@
+//! Stable diagnostic codes. A code, once published, keeps its meaning forever: CI configurations
+//! and docs refer to it. Add new codes; never renumber.
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum Code {
+    // P01xx: reading and parsing files
+    UnsupportedFile,
+    FileTooLarge,
+    NotUtf8,
+    TomlSyntax,
+    JsonSyntax,
+    EmptyFile,
+    TooDeep,
+    DuplicateKey,
+    InvalidFileName,
+    MisplacedFile,
+    NullValue,
+    // P02xx: schema validation (each file, then each applied plan)
+    UnknownField,
+    MissingField,
+    InvalidType,
+    InvalidValue,
+    // P03xx: layers and merging
+    LockedPath,
+    RemoveMissing,
+    UnknownProject,
+    DuplicateSlug,
+    InvalidLockPath,
+    UnknownReference,
+    // P05xx: the published ledger
+    LedgerTampered,
+    LedgerStale,
+    EffectiveFromBackwards,
+    VersionTooLow,
+    LedgerCorrupt,
+    LedgerUnexpectedFile,
+}
+
+impl Code {
+    pub const ALL: &[Code] = &[
+        Code::UnsupportedFile,
+        Code::FileTooLarge,
+        Code::NotUtf8,
+        Code::TomlSyntax,
+        Code::JsonSyntax,
+        Code::EmptyFile,
+        Code::TooDeep,
+        Code::DuplicateKey,
+        Code::InvalidFileName,
+        Code::MisplacedFile,
+        Code::NullValue,
+        Code::UnknownField,
+        Code::MissingField,
+        Code::InvalidType,
+        Code::InvalidValue,
+        Code::LockedPath,
+        Code::RemoveMissing,
+        Code::UnknownProject,
+        Code::DuplicateSlug,
+        Code::InvalidLockPath,
+        Code::UnknownReference,
+        Code::LedgerTampered,
+        Code::LedgerStale,
+        Code::EffectiveFromBackwards,
+        Code::VersionTooLow,
+        Code::LedgerCorrupt,
+        Code::LedgerUnexpectedFile,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Code::UnsupportedFile => "P0101",
+            Code::FileTooLarge => "P0102",
+            Code::NotUtf8 => "P0103",
+            Code::TomlSyntax => "P0104",
+            Code::JsonSyntax => "P0105",
+            Code::EmptyFile => "P0106",
+            Code::TooDeep => "P0107",
+            Code::DuplicateKey => "P0108",
+            Code::InvalidFileName => "P0109",
+            Code::MisplacedFile => "P0110",
+            Code::NullValue => "P0111",
+            Code::UnknownField => "P0201",
+            Code::MissingField => "P0202",
+            Code::InvalidType => "P0203",
+            Code::InvalidValue => "P0204",
+            Code::LockedPath => "P0301",
+            Code::RemoveMissing => "P0302",
+            Code::UnknownProject => "P0303",
+            Code::DuplicateSlug => "P0304",
+            Code::InvalidLockPath => "P0305",
+            Code::UnknownReference => "P0306",
+            Code::LedgerTampered => "P0501",
+            Code::LedgerStale => "P0502",
+            Code::EffectiveFromBackwards => "P0503",
+            Code::VersionTooLow => "P0504",
+            Code::LedgerCorrupt => "P0505",
+            Code::LedgerUnexpectedFile => "P0506",
+        }
+    }
+}
+
+impl std::fmt::Display for Code {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.as_str())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn codes_are_unique_and_well_formed() {
+        let mut seen = std::collections::BTreeSet::new();
+        for c in Code::ALL {
+            let s = c.as_str();
+            assert!(seen.insert(s), "duplicate code {s}");
+            assert!(s.len() == 5 && s.starts_with('P') && s[1..].bytes().all(|b| b.is_ascii_digit()));
+        }
+    }
+}

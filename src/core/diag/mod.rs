@@ -1,0 +1,151 @@
+//! Problems found in a catalog, as data: every stage returns `Diagnostic`s instead of failing,
+//! so one run reports everything. Rendering happens once, at the edge ([`render`]).
+//!
+//! Invariant: a `Diagnostic` never holds a file-system error; I/O failures are
+//! [`crate::edge::EdgeError`]s and exit with status 2.
+
+pub mod codes;
+pub mod render;
+
+pub use codes::Code;
+
+use crate::core::source::{FileId, Sources, Span};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// A place in a file with a short explanation shown under the carets.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Label {
+    pub file: FileId,
+    pub span: Span,
+    pub message: String,
+}
+
+impl Label {
+    pub fn new(file: FileId, span: Span, message: impl Into<String>) -> Self {
+        Label {
+            file,
+            span,
+            message: message.into(),
+        }
+    }
+}
+
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub code: Code,
+    pub severity: Severity,
+    /// Lowercase, no trailing period, user values in backticks.
+    pub message: String,
+    pub primary: Option<Label>,
+    pub secondary: Vec<Label>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            code,
+            severity: Severity::Error,
+            message: message.into(),
+            primary: None,
+            secondary: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn at(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
+        self.primary = Some(Label::new(file, span, label));
+        self
+    }
+
+    pub fn with_secondary(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
+        self.secondary.push(Label::new(file, span, label));
+        self
+    }
+
+    pub fn with_help(mut self, help: impl Into<String>) -> Self {
+        self.help = Some(help.into());
+        self
+    }
+
+    pub fn with_help_opt(mut self, help: Option<String>) -> Self {
+        self.help = help;
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}
+
+/// Sorts diagnostics into the one order every output uses: by file path, position, code, message.
+/// Diagnostics without a location come last.
+pub fn sort(diags: &mut [Diagnostic], sources: &Sources) {
+    diags.sort_by(|a, b| key(a, sources).cmp(&key(b, sources)));
+    fn key<'a>(d: &'a Diagnostic, s: &'a Sources) -> (bool, &'a str, usize, &'a str, &'a str) {
+        match &d.primary {
+            Some(l) => (
+                false,
+                s.get(l.file).path.as_str(),
+                l.span.start,
+                d.code.as_str(),
+                &d.message,
+            ),
+            None => (true, "", 0, d.code.as_str(), &d.message),
+        }
+    }
+}
+
+/// Collects diagnostics and remembers whether any is an error.
+#[derive(Debug, Default)]
+pub struct Diagnostics(pub Vec<Diagnostic>);
+
+impl Diagnostics {
+    pub fn push(&mut self, d: Diagnostic) {
+        self.0.push(d);
+    }
+
+    pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
+        self.0.extend(ds);
+    }
+
+    pub fn has_errors(&self) -> bool {
+        self.0.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn len(&self) -> usize {
+        self.0.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+}
+
+/// "did you mean": the closest candidate by Jaro-Winkler similarity, when it is close enough.
+pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    candidates
+        .into_iter()
+        .map(|c| (strsim::jaro_winkler(word, c), c))
+        .filter(|(score, _)| *score > 0.8)
+        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn suggest_finds_close_names_only() {
+        let names = ["title", "tiers", "trial_days"];
+        assert_eq!(suggest("tittle", names), Some("title"));
+        assert_eq!(suggest("trial_dys", names), Some("trial_days"));
+        assert_eq!(suggest("zebra", names), None);
+    }
+}

@@ -1,0 +1,121 @@
+//! The human form of diagnostics, in the cargo/rustc style, via `annotate-snippets`.
+//!
+//! ```text
+//! error[P0201]: unknown field `tittle`
+//!  --> plans/core/00-defaults.toml:3:1
+//!   |
+//! 3 | tittle = "x"
+//!   | ^^^^^^ unknown field
+//!   |
+//!   = help: a field with a similar name exists: `title`
+//! ```
+
+use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
+
+use super::{Diagnostic, Severity};
+use crate::core::source::Sources;
+
+/// Renders one diagnostic; `color` adds ANSI styles (the caller decides, honouring NO_COLOR).
+pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    let level = match d.severity {
+        Severity::Error => Level::ERROR,
+        Severity::Warning => Level::WARNING,
+    };
+    let mut group = Group::with_title(level.primary_title(&d.message).id(d.code.as_str()));
+
+    // One snippet per file: the primary file first, then secondary files in label order.
+    let mut files = Vec::new();
+    for l in d.primary.iter().chain(&d.secondary) {
+        if !files.contains(&l.file) {
+            files.push(l.file);
+        }
+    }
+    for file in files {
+        let src = sources.get(file);
+        let mut snippet = Snippet::source(src.text.as_str())
+            .path(src.path.as_str())
+            .fold(true);
+        if let Some(p) = d.primary.as_ref().filter(|p| p.file == file) {
+            snippet = snippet.annotation(
+                AnnotationKind::Primary
+                    .span(clamp(&p.span, &src.text))
+                    .label(p.message.as_str()),
+            );
+        }
+        for s in d.secondary.iter().filter(|s| s.file == file) {
+            snippet = snippet.annotation(
+                AnnotationKind::Context
+                    .span(clamp(&s.span, &src.text))
+                    .label(s.message.as_str()),
+            );
+        }
+        group = group.element(snippet);
+    }
+    if let Some(help) = &d.help {
+        group = group.element(Level::HELP.message(help.as_str()));
+    }
+    let report: &[Group] = &[group];
+    let renderer = if color {
+        Renderer::styled()
+    } else {
+        Renderer::plain()
+    };
+    renderer.render(report)
+}
+
+/// The closing summary line, e.g. `2 errors, 1 warning`.
+pub fn summary(errors: usize, warnings: usize) -> String {
+    fn n(count: usize, what: &str) -> String {
+        format!("{count} {what}{}", if count == 1 { "" } else { "s" })
+    }
+    format!("{}, {}", n(errors, "error"), n(warnings, "warning"))
+}
+
+/// Spans from parsers can end past the text or split a character; snap them to char boundaries.
+fn clamp(span: &std::ops::Range<usize>, text: &str) -> std::ops::Range<usize> {
+    let mut start = span.start.min(text.len());
+    while !text.is_char_boundary(start) {
+        start -= 1;
+    }
+    let mut end = span.end.clamp(start, text.len());
+    while !text.is_char_boundary(end) {
+        end += 1;
+    }
+    start..end
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::core::diag::{Code, Diagnostic};
+    use crate::core::source::SourceFile;
+
+    #[test]
+    fn renders_cargo_style_with_location_and_help() {
+        let mut sources = Sources::default();
+        let f = sources.add(SourceFile::new(
+            "plans/core/00-defaults.toml",
+            "[catalog]\nbrand = \"x\"\ntittle = \"y\"\n",
+        ));
+        let d = Diagnostic::error(Code::UnknownField, "unknown field `tittle`")
+            .at(f, 22..28, "unknown field")
+            .with_help("a field with a similar name exists: `title`");
+        let out = human(&d, &sources, false);
+        assert_eq!(
+            out,
+            "error[P0201]: unknown field `tittle`\n \
+             --> plans/core/00-defaults.toml:3:1\n  \
+             |\n\
+             3 | tittle = \"y\"\n  \
+             | ^^^^^^ unknown field\n  \
+             |\n  \
+             = help: a field with a similar name exists: `title`"
+        );
+    }
+
+    #[test]
+    fn summary_pluralises() {
+        assert_eq!(summary(1, 0), "1 error, 0 warnings");
+        assert_eq!(summary(2, 1), "2 errors, 1 warning");
+    }
+}

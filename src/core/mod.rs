@@ -1,0 +1,10 @@
+//! The pure core: everything from file bytes to ledger contents, with no I/O.
+//!
+//! Invariant: nothing under `core` touches the file system, the clock or stdout; the edge
+//! ([`crate::edge`]) reads inputs into memory and writes what the core returns.
+
+pub mod diag;
+pub mod model;
+pub mod node;
+pub mod parse;
+pub mod source;

@@ -1,0 +1,89 @@
+//! A product (the `[product]` table of `plans/products/<slug>.toml`): a frontend, kit, add-on
+//! or bundle, with its price, the API(s) it requires and its page copy.
+
+use std::collections::BTreeMap;
+
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+use super::api::{Promotion, Status};
+use super::ids::Slug;
+use super::money::{Percent, Price};
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ProductKind {
+    Frontend,
+    Kit,
+    Addon,
+    Bundle,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Product {
+    #[schemars(length(min = 1))]
+    pub name: String,
+    pub kind: ProductKind,
+    pub status: Status,
+    /// The API project whose layer this product inherits (`core ⊕ project ⊕ product`).
+    pub project: Option<Slug>,
+    /// APIs the product needs; defaults to `[project]`.
+    #[serde(default)]
+    pub requires: Vec<Slug>,
+    #[serde(default)]
+    pub price: ProductPrice,
+    #[serde(default)]
+    pub copy: PageCopy,
+    /// For `kind = "bundle"`: what it contains and its discount.
+    pub bundle: Option<Bundle>,
+    #[serde(default)]
+    pub promotions: BTreeMap<Slug, Promotion>,
+}
+
+/// One-time (kits, frontends) and/or recurring prices.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ProductPrice {
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub one_time: Option<Price>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<Price>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<Price>,
+}
+
+impl ProductPrice {
+    pub fn is_empty(&self) -> bool {
+        self.one_time.is_none() && self.monthly.is_none() && self.yearly.is_none()
+    }
+}
+
+/// Page copy: changes here alone are PATCH releases.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields, default)]
+pub struct PageCopy {
+    pub tagline: String,
+    pub description: String,
+    pub highlights: Vec<String>,
+}
+
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Bundle {
+    #[schemars(length(min = 1))]
+    pub components: Vec<Component>,
+    pub discount: Percent,
+    /// The price marketing expects. plancat computes the real one from the components; when
+    /// this is stated and differs, that is an error naming both numbers.
+    pub stated_price: Option<ProductPrice>,
+}
+
+/// A bundle component: an API tier (`{ api = "x", tier = "growth" }`) or a product
+/// (`{ product = "y" }`).
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(untagged, deny_unknown_fields)]
+pub enum Component {
+    Tier { api: Slug, tier: Slug },
+    Product { product: Slug },
+}
