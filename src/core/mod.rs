@@ -3,8 +3,15 @@
 //! Invariant: nothing under `core` touches the file system, the clock or stdout; the edge
 //! ([`crate::edge`]) reads inputs into memory and writes what the core returns.
 
+pub mod compile;
+pub mod compute;
 pub mod diag;
+pub mod discover;
 pub mod model;
 pub mod node;
 pub mod parse;
 pub mod source;
+pub mod ledger;
+pub mod merge;
+pub mod schema;
+pub mod validate;

@@ -51,6 +51,14 @@ pub struct Sources {
     files: Vec<SourceFile>,
 }
 
+impl FileId {
+    /// A file id for unit tests that build trees without a [`Sources`] table.
+    #[cfg(test)]
+    pub fn for_tests(i: usize) -> FileId {
+        FileId(i as u32)
+    }
+}
+
 impl Sources {
     pub fn add(&mut self, file: SourceFile) -> FileId {
         self.files.push(file);

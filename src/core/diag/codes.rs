@@ -27,6 +27,8 @@ pub enum Code {
     DuplicateSlug,
     InvalidLockPath,
     UnknownReference,
+    // P04xx: applied plans
+    BundlePriceMismatch,
     // P05xx: the published ledger
     LedgerTampered,
     LedgerStale,
@@ -59,6 +61,7 @@ impl Code {
         Code::DuplicateSlug,
         Code::InvalidLockPath,
         Code::UnknownReference,
+        Code::BundlePriceMismatch,
         Code::LedgerTampered,
         Code::LedgerStale,
         Code::EffectiveFromBackwards,
@@ -90,6 +93,7 @@ impl Code {
             Code::DuplicateSlug => "P0304",
             Code::InvalidLockPath => "P0305",
             Code::UnknownReference => "P0306",
+            Code::BundlePriceMismatch => "P0401",
             Code::LedgerTampered => "P0501",
             Code::LedgerStale => "P0502",
             Code::EffectiveFromBackwards => "P0503",

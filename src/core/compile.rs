@@ -1,0 +1,486 @@
+//! The pipeline from file bytes to typed plans: discover → parse → validate layer → merge →
+//! validate plan → compute. Core files are merged once, each project once; a product costs
+//! one clone of its project's shared tree plus its own file, so the work is linear in the
+//! catalog.
+//!
+//! Invariant: pure (inputs are in memory) and total: every problem is a diagnostic; a plan any
+//! of whose inputs had an error is reported in `failed` and never published.
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use crate::core::compute;
+use crate::core::diag::{Code, Diagnostic, Diagnostics, suggest};
+use crate::core::discover::{self, PlanPath};
+use crate::core::ledger::wire::{Computed, EntityKind, PublishedPlan};
+use crate::core::merge::{self, LayerKind, Lock, MNode};
+use crate::core::model::api::{Api, Status};
+use crate::core::model::ids::Slug;
+use crate::core::model::product::{Product, ProductKind, ProductPrice};
+use crate::core::model::{ApiPlan, ProductPlan, Release};
+use crate::core::node::{Node, Value};
+use crate::core::parse;
+use crate::core::schema::{self, Seg, Which};
+use crate::core::source::{FileId, Sources};
+use crate::core::validate::{Checker, FileDoc, typed};
+
+/// A file read from `plans/`, with its catalog-relative path (`plans/core/00-defaults.toml`).
+pub struct InputFile {
+    pub path: String,
+    pub bytes: Vec<u8>,
+}
+
+pub struct Compiled {
+    pub sources: Sources,
+    /// Every plan that compiled without errors, sorted by slug.
+    pub plans: Vec<CompiledPlan>,
+    /// Slugs of plans that had errors (nothing about them may be published).
+    pub failed: BTreeSet<String>,
+    pub diags: Diagnostics,
+}
+
+pub struct CompiledPlan {
+    pub slug: Slug,
+    pub file: FileId,
+    pub kind: EntityKind,
+    pub project: Option<Slug>,
+    /// The merged tree, with provenance (for `explain` and for diagnostics).
+    pub tree: MNode,
+    pub body: PlanBody,
+    pub computed: Computed,
+}
+
+pub enum PlanBody {
+    Api(ApiPlan),
+    Product(ProductPlan),
+}
+
+impl CompiledPlan {
+    pub fn status(&self) -> Status {
+        match &self.body {
+            PlanBody::Api(p) => p.api.status,
+            PlanBody::Product(p) => p.product.status,
+        }
+    }
+
+    pub fn release(&self) -> &Release {
+        match &self.body {
+            PlanBody::Api(p) => &p.release,
+            PlanBody::Product(p) => &p.release,
+        }
+    }
+
+    /// What a snapshot publishes: the API or product section, without internal costs.
+    pub fn published(&self) -> PublishedPlan {
+        match &self.body {
+            PlanBody::Api(p) => {
+                let mut api = p.api.clone();
+                for t in api.tiers.values_mut() {
+                    t.cost = None;
+                }
+                PublishedPlan::Api(api)
+            }
+            PlanBody::Product(p) => PublishedPlan::Product(p.product.clone()),
+        }
+    }
+}
+
+struct Parsed {
+    file: FileId,
+    path: PlanPath,
+    node: Node,
+    ok: bool,
+}
+
+pub fn compile(inputs: &[InputFile]) -> Compiled {
+    let mut sources = Sources::default();
+    let mut diags = Diagnostics::default();
+    let checkers = [
+        Checker::new(Which::CoreLayer),
+        Checker::new(Which::ProjectLayer),
+        Checker::new(Which::ProductLayer),
+    ];
+    let mut files: Vec<&InputFile> = inputs.iter().collect();
+    files.sort_by(|a, b| a.path.cmp(&b.path));
+
+    // Discover, parse and validate each file on its own.
+    let mut parsed = Vec::new();
+    let mut failed = BTreeSet::new();
+    for f in files {
+        let (src, decode_err) = parse::decode(&f.path, &f.bytes);
+        let id = sources.add(src);
+        let path = match discover::classify(&f.path) {
+            Ok(p) => p,
+            Err(d) => {
+                diags.push(d.at(id, 0..0, "this file"));
+                continue;
+            }
+        };
+        let fail = |failed: &mut BTreeSet<String>| {
+            if path.layer != LayerKind::Core {
+                failed.insert(path.stem.clone());
+            } else {
+                failed.insert(CORE.into());
+            }
+        };
+        if let Some((code, msg, at)) = decode_err {
+            diags.push(Diagnostic::error(code, msg).at(id, at..at, "here"));
+            fail(&mut failed);
+            continue;
+        }
+        let node = match parse::parse(id, sources.get(id), path.format) {
+            Ok(n) => n,
+            Err(ds) => {
+                diags.extend(ds);
+                fail(&mut failed);
+                continue;
+            }
+        };
+        let checker = &checkers[path.layer as usize];
+        let errs = checker.check(&node.value.to_json(), &FileDoc { file: id, node: &node });
+        let ok = errs.is_empty();
+        diags.extend(errs);
+        if !ok {
+            fail(&mut failed);
+        }
+        parsed.push(Parsed {
+            file: id,
+            path,
+            node,
+            ok,
+        });
+    }
+
+    let plan_checkers = (Checker::new(Which::ApiPlan), Checker::new(Which::ProductPlan));
+    let locks = collect_locks(&parsed, &plan_checkers, &mut diags);
+
+    // Core: merged once, in file-name order.
+    let any_file = parsed.first().map(|p| p.file);
+    let mut plans = Vec::new();
+    if let Some(any_file) = any_file {
+        let core_ok = !failed.contains(CORE);
+        let mut core = MNode::root(any_file, LayerKind::Core);
+        for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Core) {
+            diags.extend(merge::apply(&mut core, p.file, &p.node, LayerKind::Core, &locks, &|_| true));
+        }
+        core.remove("locks");
+
+        let layered = Layered {
+            core: &core,
+            core_ok,
+            locks: &locks,
+        };
+        plans = layered.plans(&parsed, &mut diags, &mut failed, &plan_checkers);
+    }
+    compute_bundles(&mut plans, &mut diags, &mut failed);
+    plans.retain(|p| !failed.contains(p.slug.as_str()));
+    failed.remove(CORE);
+    crate::core::diag::sort(&mut diags.0, &sources);
+    Compiled {
+        sources,
+        plans,
+        failed,
+        diags,
+    }
+}
+
+/// The key under which a failure of any core file is recorded in `failed`.
+const CORE: &str = "<core>";
+
+/// Top-level sections of a project file its products inherit (`api` and `release` are the
+/// project's own).
+fn shared_section(key: &str) -> bool {
+    matches!(key, "catalog" | "policy")
+}
+
+struct Layered<'a> {
+    core: &'a MNode,
+    core_ok: bool,
+    locks: &'a [Lock],
+}
+
+impl Layered<'_> {
+    fn plans(
+        &self,
+        parsed: &[Parsed],
+        diags: &mut Diagnostics,
+        failed: &mut BTreeSet<String>,
+        checkers: &(Checker, Checker),
+    ) -> Vec<CompiledPlan> {
+        let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
+        let mut unique = |p: &Parsed, diags: &mut Diagnostics| -> bool {
+            if let Some(first) = seen.get(p.path.stem.as_str()) {
+                diags.push(
+                    Diagnostic::error(Code::DuplicateSlug, format!("duplicate slug `{}`", p.path.stem))
+                        .at(p.file, 0..0, "second file with this slug")
+                        .with_secondary(*first, 0..0, "first file with this slug")
+                        .with_help("every project and product needs its own slug (its file name)"),
+                );
+                return false;
+            }
+            seen.insert(p.path.stem.clone(), p.file);
+            true
+        };
+
+        // Projects: shared sections (inherited by products), then the whole project plan.
+        let mut projects: BTreeMap<&str, (MNode, bool)> = BTreeMap::new();
+        let mut out = Vec::new();
+        for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Project) {
+            if !unique(p, diags) {
+                continue;
+            }
+            let mut shared = self.core.clone();
+            diags.extend(merge::apply(&mut shared, p.file, &p.node, LayerKind::Project, self.locks, &shared_section));
+            let mut full = shared.clone();
+            let before = diags.len();
+            diags.extend(merge::apply(&mut full, p.file, &p.node, LayerKind::Project, self.locks, &|k| !shared_section(k)));
+            let ok = self.core_ok && p.ok && diags.len() == before && !failed.contains(&p.path.stem);
+            projects.insert(&p.path.stem, (shared, ok));
+            if let Some(plan) = self.finish(p, full, ok, None, diags, failed, checkers) {
+                out.push(plan);
+            }
+        }
+
+        // Products: core ⊕ project (shared sections) ⊕ product.
+        for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Product) {
+            if !unique(p, diags) {
+                continue;
+            }
+            let project = p.node.get_path(&[
+                crate::core::node::PathSeg::Key("product"),
+                crate::core::node::PathSeg::Key("project"),
+            ]);
+            let (mut tree, mut ok, project_slug) = match project.map(|n| (&n.value, n.span.clone())) {
+                Some((Value::String(name), span)) => match projects.get(name.as_str()) {
+                    Some((shared, ok)) => (shared.clone(), *ok, Slug::new(name).ok()),
+                    None => {
+                        let help = suggest(name, projects.keys().copied())
+                            .map(|s| format!("a project with a similar name exists: `{s}`"))
+                            .unwrap_or_else(|| "projects are the files in `plans/projects/`".into());
+                        diags.push(
+                            Diagnostic::error(Code::UnknownProject, format!("unknown project `{name}`"))
+                                .at(p.file, span, "no such project")
+                                .with_help(help),
+                        );
+                        (self.core.clone(), false, None)
+                    }
+                },
+                _ => (self.core.clone(), self.core_ok, None),
+            };
+            let before = diags.len();
+            diags.extend(merge::apply(&mut tree, p.file, &p.node, LayerKind::Product, self.locks, &|_| true));
+            ok &= p.ok && diags.len() == before;
+            if let Some(plan) = self.finish(p, tree, ok, project_slug, diags, failed, checkers) {
+                out.push(plan);
+            }
+        }
+        out.sort_by(|a, b| a.slug.cmp(&b.slug));
+        out
+    }
+
+    /// Validates an applied plan and deserializes it; `None` (and the slug in `failed`) on error.
+    #[allow(clippy::too_many_arguments)]
+    fn finish(
+        &self,
+        p: &Parsed,
+        mut tree: MNode,
+        ok: bool,
+        project: Option<Slug>,
+        diags: &mut Diagnostics,
+        failed: &mut BTreeSet<String>,
+        (api_checker, product_checker): &(Checker, Checker),
+    ) -> Option<CompiledPlan> {
+        let slug = Slug::new(&p.path.stem).expect("classify checked the file name");
+        if !ok {
+            failed.insert(p.path.stem.clone());
+            return None;
+        }
+        // The applied plan's root is the plan's own file.
+        tree.origin.file = p.file;
+        tree.origin.layer = p.path.layer;
+        let json = tree.to_json();
+        let checker = if p.path.layer == LayerKind::Project { api_checker } else { product_checker };
+        let errs = checker.check(&json, &tree);
+        if !errs.is_empty() {
+            diags.extend(errs);
+            failed.insert(p.path.stem.clone());
+            return None;
+        }
+        let body = if p.path.layer == LayerKind::Project {
+            typed::<ApiPlan>(json, &tree).map(PlanBody::Api)
+        } else {
+            typed::<ProductPlan>(json, &tree).map(PlanBody::Product)
+        };
+        let mut body = match body {
+            Ok(b) => b,
+            Err(d) => {
+                diags.push(d);
+                failed.insert(p.path.stem.clone());
+                return None;
+            }
+        };
+        let kind = match &mut body {
+            PlanBody::Api(_) => EntityKind::Api,
+            PlanBody::Product(pp) => {
+                if pp.product.requires.is_empty() {
+                    pp.product.requires.extend(project.clone());
+                }
+                pp.product.kind.into()
+            }
+        };
+        Some(CompiledPlan {
+            slug,
+            file: p.file,
+            kind,
+            project,
+            tree,
+            body,
+            computed: Computed::default(),
+        })
+    }
+}
+
+/// Lock paths declared by core files, checked against the plan schemas.
+fn collect_locks(parsed: &[Parsed], (api, product): &(Checker, Checker), diags: &mut Diagnostics) -> Vec<Lock> {
+    let mut locks = Vec::new();
+    for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Core) {
+        let Some(Value::Array(items)) = p
+            .node
+            .get_path(&[crate::core::node::PathSeg::Key("locks")])
+            .map(|n| &n.value)
+        else {
+            continue;
+        };
+        for item in items {
+            let Value::String(path) = &item.value else { continue };
+            let segs: Vec<Seg> = path.split('.').map(|s| Seg::Key(s.to_string())).collect();
+            let schemas = [&api.schema, &product.schema];
+            let exists = |n: usize| schemas.iter().any(|s| !schema::subschemas_at(s, &segs[..n]).is_empty());
+            if path.split('.').all(|s| !s.is_empty()) && exists(segs.len()) {
+                locks.push(Lock {
+                    path: path.split('.').map(str::to_string).collect(),
+                    file: p.file,
+                    span: item.span.clone(),
+                });
+                continue;
+            }
+            let valid = (0..segs.len()).rev().find(|&n| exists(n)).unwrap_or(0);
+            let mut known = BTreeSet::new();
+            for s in schemas {
+                known.extend(schema::known_keys(s, &segs[..valid]));
+            }
+            known.remove(schema::REMOVE_KEY);
+            let bad = path.split('.').nth(valid).unwrap_or_default();
+            let help = suggest(bad, known.iter().map(String::as_str))
+                .map(|s| format!("a field with a similar name exists: `{s}`"));
+            diags.push(
+                Diagnostic::error(Code::InvalidLockPath, format!("lock path `{path}` names no field of a plan"))
+                    .at(p.file, item.span.clone(), format!("`{bad}` is not a field here"))
+                    .with_help_opt(help),
+            );
+        }
+    }
+    locks
+}
+
+/// Computes bundle prices, and checks a stated price against the computed one.
+fn compute_bundles(plans: &mut [CompiledPlan], diags: &mut Diagnostics, failed: &mut BTreeSet<String>) {
+    let apis: BTreeMap<&Slug, &Api> = plans
+        .iter()
+        .filter_map(|p| match &p.body {
+            PlanBody::Api(a) => Some((&p.slug, &a.api)),
+            PlanBody::Product(_) => None,
+        })
+        .collect();
+    let products: BTreeMap<&Slug, &Product> = plans
+        .iter()
+        .filter_map(|p| match &p.body {
+            PlanBody::Product(pp) => Some((&p.slug, &pp.product)),
+            PlanBody::Api(_) => None,
+        })
+        .collect();
+    let mut prices = Vec::new();
+    for (i, p) in plans.iter().enumerate() {
+        let PlanBody::Product(pp) = &p.body else { continue };
+        let Some(bundle) = pp.product.bundle.as_ref().filter(|_| pp.product.kind == ProductKind::Bundle) else {
+            continue;
+        };
+        let path = |rest: &[Seg]| -> Vec<Seg> {
+            let mut v = vec![Seg::Key("product".into()), Seg::Key("bundle".into())];
+            v.extend_from_slice(rest);
+            v
+        };
+        let price = match compute::bundle_price(bundle, &apis, &products) {
+            Ok(price) => price,
+            Err(e) => {
+                let at = match e.component {
+                    Some(c) => p.tree.locate(&path(&[Seg::Key("components".into()), Seg::Index(c)])),
+                    None => p.tree.locate(&path(&[])),
+                };
+                diags.push(
+                    Diagnostic::error(Code::UnknownReference, e.message)
+                        .at(at.origin.file, at.origin.span.clone(), "this component")
+                        .with_help_opt(e.help),
+                );
+                failed.insert(p.slug.to_string());
+                continue;
+            }
+        };
+        let mismatches = stated_mismatches(bundle.stated_price.as_ref(), &price, bundle.discount);
+        if !mismatches.is_empty() {
+            failed.insert(p.slug.to_string());
+        }
+        for (interval, currency, stated, computed, help) in mismatches {
+            let at = p.tree.locate(&path(&[
+                Seg::Key("stated_price".into()),
+                Seg::Key(interval.into()),
+                Seg::Key(currency.clone()),
+            ]));
+            diags.push(
+                Diagnostic::error(
+                    Code::BundlePriceMismatch,
+                    format!(
+                        "bundle `{}` states a {interval} price of {stated} {currency}, but its components give {computed}",
+                        p.slug
+                    ),
+                )
+                .at(at.origin.file, at.origin.span.clone(), format!("components give {computed}"))
+                .with_help(help),
+            );
+        }
+        prices.push((i, price));
+    }
+    for (i, price) in prices {
+        plans[i].computed.bundle_price = Some(price);
+    }
+}
+
+type Mismatch = (&'static str, String, String, String, String);
+
+/// Every (interval, currency) where a stated bundle price differs from the computed one.
+fn stated_mismatches(stated: Option<&ProductPrice>, computed: &ProductPrice, discount: crate::core::model::money::Percent) -> Vec<Mismatch> {
+    let Some(stated) = stated else { return Vec::new() };
+    let mut out = Vec::new();
+    for (interval, s, c) in [
+        ("one_time", &stated.one_time, &computed.one_time),
+        ("monthly", &stated.monthly, &computed.monthly),
+        ("yearly", &stated.yearly, &computed.yearly),
+    ] {
+        let Some(s) = s else { continue };
+        for (cur, amount) in &s.0 {
+            let got = c.as_ref().and_then(|c| c.get(*cur));
+            if got != Some(*amount) {
+                let computed = got.map_or_else(|| "no price".to_string(), |g| format!("{} {cur}", g.to_string_in(*cur)));
+                let help = match got {
+                    Some(g) => format!(
+                        "set it to \"{}\" or remove it: the price is the components' sum minus {}%, rounded half away from zero to the minor unit",
+                        g.to_string_in(*cur),
+                        discount.0.normalize()
+                    ),
+                    None => format!("the components have no common {interval} price in {cur}; remove this stated price"),
+                };
+                out.push((interval, cur.code().to_string(), amount.to_string_in(*cur), computed, help));
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,183 @@
+//! Computed values: a bundle's price is derived from its components, never typed by hand.
+//!
+//! Rule: per interval and currency, sum the components' prices, then take off the discount:
+//! `sum × (100 − discount) / 100`, rounded to the currency's minor unit, half away from zero.
+//! A one-time price sums the components' one-time prices; a recurring interval (monthly,
+//! yearly) is given only when every recurring component has it; a currency only when every
+//! contributing component is priced in it.
+//! Invariant: arithmetic is checked; an overflow is an error, never a panic or a wrap.
+
+use std::collections::BTreeMap;
+
+use rust_decimal::{Decimal, RoundingStrategy};
+
+use crate::core::model::api::{Api, TierPrice};
+use crate::core::model::ids::Slug;
+use crate::core::model::money::{CurrencyCode, Money, Percent, Price};
+use crate::core::model::product::{Bundle, Component, Product, ProductKind, ProductPrice};
+
+/// Why a bundle's price could not be computed; `component` indexes `bundle.components`.
+#[derive(Debug, PartialEq)]
+pub struct ComputeError {
+    pub component: Option<usize>,
+    pub message: String,
+    pub help: Option<String>,
+}
+
+/// `amount` minus `percent` %, rounded to `exponent` decimals, half away from zero.
+/// `None` on overflow.
+pub fn discounted(amount: Decimal, percent: Percent, exponent: u32) -> Option<Decimal> {
+    let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
+    let v = amount.checked_mul(keep)?.checked_div(Decimal::ONE_HUNDRED)?;
+    Some(v.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero))
+}
+
+pub fn bundle_price(
+    bundle: &Bundle,
+    apis: &BTreeMap<&Slug, &Api>,
+    products: &BTreeMap<&Slug, &Product>,
+) -> Result<ProductPrice, ComputeError> {
+    let mut prices = Vec::with_capacity(bundle.components.len());
+    for (i, c) in bundle.components.iter().enumerate() {
+        let err = |message: String, help: Option<String>| ComputeError {
+            component: Some(i),
+            message,
+            help,
+        };
+        let p = match c {
+            Component::Tier { api, tier } => {
+                let a = apis.get(api).ok_or_else(|| {
+                    err(
+                        format!("bundle component refers to unknown API `{api}`"),
+                        did_you_mean(api.as_str(), apis.keys().map(|s| s.as_str())),
+                    )
+                })?;
+                let t = a.tiers.get(tier).ok_or_else(|| {
+                    err(
+                        format!("bundle component refers to unknown tier `{tier}` of `{api}`"),
+                        did_you_mean(tier.as_str(), a.tiers.keys().map(Slug::as_str)),
+                    )
+                })?;
+                match &t.price {
+                    TierPrice { contact_sales: true, .. } => {
+                        return Err(err(
+                            format!("tier `{tier}` of `{api}` is contact-sales and has no price to bundle"),
+                            None,
+                        ));
+                    }
+                    TierPrice { monthly, yearly, .. } => ProductPrice {
+                        one_time: None,
+                        monthly: monthly.clone(),
+                        yearly: yearly.clone(),
+                    },
+                }
+            }
+            Component::Product { product } => {
+                let p = products.get(product).ok_or_else(|| {
+                    err(
+                        format!("bundle component refers to unknown product `{product}`"),
+                        did_you_mean(product.as_str(), products.keys().map(|s| s.as_str())),
+                    )
+                })?;
+                if p.kind == ProductKind::Bundle {
+                    return Err(err(format!("`{product}` is a bundle; bundles cannot contain bundles"), None));
+                }
+                p.price.clone()
+            }
+        };
+        prices.push(p);
+    }
+    let recurring: Vec<&ProductPrice> = prices
+        .iter()
+        .filter(|p| p.monthly.is_some() || p.yearly.is_some())
+        .collect();
+    let one_time: Vec<&Price> = prices.iter().filter_map(|p| p.one_time.as_ref()).collect();
+    let all = |get: fn(&ProductPrice) -> Option<&Price>| -> Option<Vec<&Price>> {
+        (!recurring.is_empty()).then(|| recurring.iter().map(|p| get(p)).collect::<Option<Vec<_>>>())?
+    };
+    let overflow = || ComputeError {
+        component: None,
+        message: "bundle price overflows".into(),
+        help: None,
+    };
+    let total = |parts: Option<Vec<&Price>>| -> Result<Option<Price>, ComputeError> {
+        match parts {
+            Some(parts) if !parts.is_empty() => sum_discounted(&parts, bundle.discount).ok_or_else(overflow),
+            _ => Ok(None),
+        }
+    };
+    Ok(ProductPrice {
+        one_time: total(Some(one_time))?,
+        monthly: total(all(|p| p.monthly.as_ref()))?,
+        yearly: total(all(|p| p.yearly.as_ref()))?,
+    })
+}
+
+/// Sums prices in the currencies all of them have, then discounts. `None` on overflow;
+/// `Some(None)` when they share no currency.
+fn sum_discounted(parts: &[&Price], discount: Percent) -> Option<Option<Price>> {
+    let currencies: Vec<CurrencyCode> = parts[0]
+        .0
+        .keys()
+        .filter(|c| parts.iter().all(|p| p.0.contains_key(c)))
+        .copied()
+        .collect();
+    if currencies.is_empty() {
+        return Some(None);
+    }
+    let mut out = BTreeMap::new();
+    for c in currencies {
+        let mut sum = Decimal::ZERO;
+        for p in parts {
+            sum = sum.checked_add(p.0[&c].0)?;
+        }
+        out.insert(c, Money(discounted(sum, discount, c.exponent())?));
+    }
+    Some(Some(Price(out)))
+}
+
+fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
+    crate::core::diag::suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn pct(n: i64) -> Percent {
+        Percent::new(Decimal::from(n)).unwrap()
+    }
+
+    #[test]
+    fn discount_rounds_half_away_from_zero_to_the_minor_unit() {
+        // 0.125 → 0.13 in a 2-digit currency, 1.0005 → 1.001 in a 3-digit one.
+        assert_eq!(discounted(Decimal::new(25, 2), pct(50), 2), Some(Decimal::new(13, 2)));
+        assert_eq!(discounted(Decimal::new(2001, 3), pct(50), 3), Some(Decimal::new(1001, 3)));
+        // JPY has no minor unit: 999 × 0.75 = 749.25 → 749.
+        assert_eq!(discounted(Decimal::from(999), pct(25), 0), Some(Decimal::from(749)));
+        // Managed services: 199 + 399 + 299 at 20 % off.
+        assert_eq!(discounted(Decimal::from(897), pct(20), 2), Some(Decimal::new(71760, 2)));
+    }
+
+    proptest! {
+        #[test]
+        fn discount_never_negative_nor_above_list(
+            minor in 0i64..=i64::MAX / 1000,
+            exp in 0u32..=3,
+            p in 0i64..=100,
+        ) {
+            let amount = Decimal::new(minor, exp);
+            let d = discounted(amount, pct(p), exp).unwrap();
+            prop_assert!(d >= Decimal::ZERO);
+            prop_assert!(d <= amount);
+            prop_assert!(d.scale() <= exp);
+        }
+
+        #[test]
+        fn discount_does_not_panic_at_the_edges(minor in any::<i64>(), exp in 0u32..=3, p in 0i64..=100) {
+            let _ = discounted(Decimal::new(minor.saturating_abs(), exp), pct(p), exp);
+            let _ = discounted(Decimal::MAX, pct(p), exp);
+        }
+    }
+}
