@@ -1,3 +1,8 @@
-//! plancat: a declarative plan-and-catalog compiler. See ARCHITECTURE.md for the map.
+//! plancat: a declarative plan-and-catalog compiler. Layered TOML/JSON plan files in;
+//! validated, merged, versioned snapshots out. See ARCHITECTURE.md for the map.
+//!
+//! - [`core`]: the pure pipeline (no I/O).
+//! - [`edge`]: the file system, the clock and the command line.
 
 pub mod core;
+pub mod edge;

@@ -14,6 +14,7 @@ use crate::core::discover::{self, PlanPath};
 use crate::core::ledger::wire::{Computed, EntityKind, PublishedPlan};
 use crate::core::merge::{self, LayerKind, Lock, MNode};
 use crate::core::model::api::{Api, Status};
+use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
 use crate::core::model::product::{Product, ProductKind, ProductPrice};
 use crate::core::model::{ApiPlan, ProductPlan, Release};
@@ -59,6 +60,13 @@ impl CompiledPlan {
         match &self.body {
             PlanBody::Api(p) => p.api.status,
             PlanBody::Product(p) => p.product.status,
+        }
+    }
+
+    pub fn catalog(&self) -> &CatalogSettings {
+        match &self.body {
+            PlanBody::Api(p) => &p.catalog,
+            PlanBody::Product(p) => &p.catalog,
         }
     }
 

@@ -117,7 +117,8 @@ impl Checker {
                         Code::InvalidType,
                         format!("invalid type for `{at}`: expected {expected}, found {found}"),
                     )
-                    .at(here.file, here.span.clone(), format!("expected {expected}")),
+                    .at(here.file, here.span.clone(), format!("expected {expected}"))
+                    .with_help_opt(schema::description_at(&self.schema, path)),
                 );
             }
             ValidationErrorKind::Enum { options } => {

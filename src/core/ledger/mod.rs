@@ -1,4 +1,6 @@
 //! Stages 8–9: the ledger — versions, hashes and the published snapshot files.
 
+pub mod bump;
 pub mod hash;
+pub mod publish;
 pub mod wire;

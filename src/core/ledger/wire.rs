@@ -10,6 +10,7 @@ use semver::Version;
 use serde::{Deserialize, Serialize};
 
 use crate::core::model::api::Api;
+use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::{Instant, Slug};
 use crate::core::model::product::{Product, ProductKind, ProductPrice};
 
@@ -55,6 +56,8 @@ pub struct Snapshot {
     pub rollback_to: Option<Version>,
     /// `sha256:` + hex SHA-256 of the canonical JSON of [`Content`] (sorted keys, no spaces).
     pub content_hash: String,
+    /// The applied catalog settings (display currency and locale, CTA labels, trust note).
+    pub catalog: CatalogSettings,
     pub plan: PublishedPlan,
     pub computed: Computed,
 }
@@ -83,6 +86,7 @@ pub struct Content<'a> {
     pub slug: &'a Slug,
     pub kind: EntityKind,
     pub project: &'a Option<Slug>,
+    pub catalog: &'a CatalogSettings,
     pub plan: &'a PublishedPlan,
     pub computed: &'a Computed,
 }
@@ -93,6 +97,7 @@ impl Snapshot {
             slug: &self.slug,
             kind: self.kind,
             project: &self.project,
+            catalog: &self.catalog,
             plan: &self.plan,
             computed: &self.computed,
         }

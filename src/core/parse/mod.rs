@@ -35,11 +35,7 @@ impl Format {
 /// and reported at the first bad byte.
 pub fn decode(path: &str, bytes: &[u8]) -> (SourceFile, Option<(Code, String, usize)>) {
     if bytes.len() > MAX_FILE_BYTES {
-        let msg = format!(
-            "file is too large: {} bytes, the limit is {} bytes",
-            bytes.len(),
-            MAX_FILE_BYTES
-        );
+        let msg = format!("file is too large: plan files are limited to {MAX_FILE_BYTES} bytes");
         return (SourceFile::new(path, ""), Some((Code::FileTooLarge, msg, 0)));
     }
     match std::str::from_utf8(bytes) {

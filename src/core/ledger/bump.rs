@@ -1,0 +1,367 @@
+//! What a change means to a subscriber (SPEC §5), as a semver bump with reasons.
+//!
+//! MAJOR: a removed tier, add-on, quota or feature; a price increase; a lower quota, fewer
+//! seats, a feature turned off; a shorter trial; a retired plan; a new requirement.
+//! MINOR: additions, price decreases, higher quotas, longer trials, promotion changes.
+//! PATCH: copy only (names, summaries, descriptions, taglines, highlights, display order).
+//! Anything this module does not recognise is MAJOR: an unknown change is treated as breaking.
+
+use std::cmp::Ordering;
+
+use rust_decimal::Decimal;
+use serde_json::Value;
+
+use super::wire::Bump;
+
+/// One classified difference.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Change {
+    pub bump: Bump,
+    pub reason: String,
+}
+
+/// The overall bump and its reasons (most significant first), or `None` if nothing changed.
+pub fn classify(old: &Value, new: &Value) -> Option<(Bump, Vec<String>)> {
+    let mut changes = Vec::new();
+    walk(&mut Vec::new(), Some(old), Some(new), &mut changes);
+    let bump = changes.iter().map(|c| c.bump).max()?;
+    changes.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.reason.cmp(&b.reason)));
+    changes.dedup();
+    Some((
+        bump,
+        changes
+            .into_iter()
+            .map(|c| format!("{}: {}", c.bump.to_string().to_uppercase(), c.reason))
+            .collect(),
+    ))
+}
+
+/// Bumps a version by a change class.
+pub fn next(v: &semver::Version, bump: Bump) -> semver::Version {
+    match bump {
+        Bump::Major => semver::Version::new(v.major + 1, 0, 0),
+        Bump::Minor => semver::Version::new(v.major, v.minor + 1, 0),
+        Bump::Patch => semver::Version::new(v.major, v.minor, v.patch + 1),
+    }
+}
+
+const COPY: &[&str] = &[
+    "name",
+    "summary",
+    "description",
+    "tagline",
+    "highlights",
+    "order",
+    "highlighted",
+    "unit",
+    "code",
+];
+const KEYED: &[(&str, &str)] = &[
+    ("tiers", "tier"),
+    ("addons", "add-on"),
+    ("quotas", "quota"),
+    ("features", "feature"),
+    ("promotions", "promotion"),
+];
+
+fn walk(path: &mut Vec<String>, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Change>) {
+    match (old, new) {
+        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+            let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
+            for k in keys {
+                path.push(k.clone());
+                walk(path, a.get(k), b.get(k), out);
+                path.pop();
+            }
+        }
+        (Some(o), Some(n)) if o == n => {}
+        (Some(_), None) => out.push(removed(path)),
+        (None, Some(_)) => out.push(added(path)),
+        (Some(o), Some(n)) => out.push(changed(path, o, n)),
+        (None, None) => {}
+    }
+}
+
+fn removed(path: &[String]) -> Change {
+    let what = describe(path);
+    if in_promotion(path) {
+        return change(Bump::Minor, format!("removed {what}"));
+    }
+    if is_keyed_entry(path) || is_currency(path) {
+        return change(Bump::Major, format!("removed {what}"));
+    }
+    if is_copy(path) {
+        return change(Bump::Patch, format!("removed {what}"));
+    }
+    change(Bump::Major, format!("removed {what}"))
+}
+
+fn added(path: &[String]) -> Change {
+    let what = describe(path);
+    if is_copy(path) {
+        return change(Bump::Patch, format!("added {what}"));
+    }
+    change(Bump::Minor, format!("added {what}"))
+}
+
+fn changed(path: &[String], old: &Value, new: &Value) -> Change {
+    let what = describe(path);
+    let last = path.last().map_or("", String::as_str);
+    let arrow = format!("{} → {}", show(old), show(new));
+    let more_is_better = |o: Ordering, label_up: &str, label_down: &str| match o {
+        Ordering::Greater => change(Bump::Minor, format!("{label_up} {what}: {arrow}")),
+        _ => change(Bump::Major, format!("{label_down} {what}: {arrow}")),
+    };
+    if in_promotion(path) {
+        return change(Bump::Minor, format!("changed {what}: {arrow}"));
+    }
+    if is_currency(path) {
+        if let (Some(o), Some(n)) = (decimal(old), decimal(new)) {
+            return match n.cmp(&o) {
+                Ordering::Greater => change(Bump::Major, format!("price increase on {what}: {arrow}")),
+                _ => change(Bump::Minor, format!("price decrease on {what}: {arrow}")),
+            };
+        }
+    }
+    match last {
+        "contact_sales" => {
+            return if new == &Value::Bool(true) {
+                change(Bump::Major, format!("{} no longer has a public price", subject(path)))
+            } else {
+                change(Bump::Minor, format!("{} now has a public price", subject(path)))
+            };
+        }
+        "trial_days" => {
+            return more_is_better(cmp_amount(new, old), "longer trial on", "shorter trial on");
+        }
+        "seats" | "limit" => {
+            return more_is_better(cmp_amount(new, old), "higher", "lower");
+        }
+        "per" => {
+            // Overage is charged per block: a bigger block is cheaper.
+            return more_is_better(cmp_amount(new, old), "larger overage block on", "smaller overage block on");
+        }
+        "discount" => {
+            return more_is_better(cmp_amount(new, old), "larger discount on", "smaller discount on");
+        }
+        "status" => {
+            return if new == "retired" {
+                change(Bump::Major, format!("retired: {arrow}"))
+            } else {
+                change(Bump::Minor, format!("status {arrow}"))
+            };
+        }
+        _ => {}
+    }
+    if path.len() >= 2 && path[path.len() - 2] == "features" {
+        return more_is_better(cmp_amount(new, old), "more of", "less of");
+    }
+    if let (Value::Array(o), Value::Array(n)) = (old, new) {
+        let lost = o.iter().any(|x| !n.contains(x));
+        let gained = n.iter().any(|x| !o.contains(x));
+        return match last {
+            "requires" if gained => change(Bump::Major, format!("new requirement in {what}: {arrow}")),
+            "requires" => change(Bump::Minor, format!("fewer requirements in {what}: {arrow}")),
+            _ if is_copy(path) => change(Bump::Patch, format!("changed {what}")),
+            _ if lost => change(Bump::Major, format!("removed from {what}: {arrow}")),
+            _ if gained => change(Bump::Minor, format!("added to {what}: {arrow}")),
+            _ => change(Bump::Patch, format!("reordered {what}")),
+        };
+    }
+    if is_copy(path) {
+        return change(Bump::Patch, format!("changed {what}"));
+    }
+    change(Bump::Major, format!("changed {what}: {arrow}"))
+}
+
+fn change(bump: Bump, reason: String) -> Change {
+    Change { bump, reason }
+}
+
+fn is_copy(path: &[String]) -> bool {
+    let presentation = path.first().is_some_and(|s| s == "catalog")
+        && path.last().is_some_and(|l| l != "currency");
+    presentation
+        || path.iter().any(|s| s == "copy")
+        || path.last().is_some_and(|l| COPY.contains(&l.as_str()))
+}
+
+fn in_promotion(path: &[String]) -> bool {
+    path.iter().any(|s| s == "promotions")
+}
+
+/// `tiers.growth`, `tiers.growth.quotas.calls`: an entry of a keyed collection.
+fn is_keyed_entry(path: &[String]) -> bool {
+    path.len() >= 2 && KEYED.iter().any(|(k, _)| path[path.len() - 2] == *k)
+}
+
+/// `…price.monthly.INR`: an amount in one currency.
+fn is_currency(path: &[String]) -> bool {
+    path.len() >= 3
+        && path[path.len() - 1].len() == 3
+        && path[path.len() - 1].bytes().all(|b| b.is_ascii_uppercase())
+        && path.iter().any(|s| s == "price" || s == "bundle_price" || s == "stated_price")
+}
+
+/// "tier `growth`", "quota `calls` of tier `growth`", "price": what a path is about.
+fn subject(path: &[String]) -> String {
+    let mut parts = Vec::new();
+    let mut i = 0;
+    while i + 1 < path.len() {
+        if let Some((_, name)) = KEYED.iter().find(|(k, _)| path[i] == *k) {
+            parts.push(format!("{name} `{}`", path[i + 1]));
+            i += 2;
+        } else {
+            i += 1;
+        }
+    }
+    parts.reverse();
+    if parts.is_empty() {
+        "the plan".into()
+    } else {
+        parts.join(" of ")
+    }
+}
+
+/// A subject plus the field: "tier `growth` (price.monthly.INR)".
+fn describe(path: &[String]) -> String {
+    let subject = subject(path);
+    let keyed_tail = is_keyed_entry(path);
+    if keyed_tail {
+        return subject;
+    }
+    let field: Vec<&str> = path
+        .iter()
+        .enumerate()
+        .filter(|(i, s)| {
+            !KEYED.iter().any(|(k, _)| *s == k)
+                && !(*i > 0 && KEYED.iter().any(|(k, _)| path[i - 1] == *k))
+        })
+        .map(|(_, s)| s.as_str())
+        .collect();
+    if subject == "the plan" {
+        format!("`{}`", field.join("."))
+    } else {
+        format!("{subject} (`{}`)", field.join("."))
+    }
+}
+
+fn decimal(v: &Value) -> Option<Decimal> {
+    v.as_str()?.parse().ok()
+}
+
+/// Orders quantities: numbers, "unlimited" above all, `true` as unlimited and `false` as 0.
+fn cmp_amount(a: &Value, b: &Value) -> Ordering {
+    fn rank(v: &Value) -> (u8, Decimal) {
+        match v {
+            Value::Number(n) => (1, n.as_u64().map_or(Decimal::ZERO, Decimal::from)),
+            Value::String(s) if s == "unlimited" => (2, Decimal::ZERO),
+            Value::String(s) => (1, s.parse().unwrap_or_default()),
+            Value::Bool(true) => (2, Decimal::ZERO),
+            Value::Bool(false) => (0, Decimal::ZERO),
+            _ => (0, Decimal::ZERO),
+        }
+    }
+    rank(a).cmp(&rank(b))
+}
+
+fn show(v: &Value) -> String {
+    match v {
+        Value::String(s) => s.clone(),
+        other => other.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    fn api(monthly: &str, limit: Value, trial: u32, feature: Value) -> Value {
+        json!({
+            "name": "A", "status": "live", "summary": "s",
+            "tiers": { "growth": {
+                "name": "Growth", "order": 2, "trial_days": trial, "seats": 5,
+                "price": { "monthly": { "INR": monthly } },
+                "quotas": { "calls": { "limit": limit, "period": "month", "unit": "calls" } },
+                "features": { "sso": feature }
+            }}
+        })
+    }
+
+    fn base() -> Value {
+        api("2499.00", json!(1000), 14, json!(true))
+    }
+
+    fn bump(old: &Value, new: &Value) -> Option<Bump> {
+        classify(old, new).map(|(b, _)| b)
+    }
+
+    #[test]
+    fn unchanged_is_no_bump() {
+        assert_eq!(classify(&base(), &base()), None);
+    }
+
+    #[test]
+    fn price_increase_is_major_and_says_where() {
+        let (b, reasons) = classify(&base(), &api("2999.00", json!(1000), 14, json!(true))).unwrap();
+        assert_eq!(b, Bump::Major);
+        assert_eq!(
+            reasons,
+            ["MAJOR: price increase on tier `growth` (`price.monthly.INR`): 2499.00 → 2999.00"]
+        );
+    }
+
+    #[test]
+    fn price_decrease_is_minor() {
+        assert_eq!(bump(&base(), &api("1999.00", json!(1000), 14, json!(true))), Some(Bump::Minor));
+    }
+
+    #[test]
+    fn quotas_trials_and_features_follow_the_subscriber() {
+        assert_eq!(bump(&base(), &api("2499.00", json!(500), 14, json!(true))), Some(Bump::Major));
+        assert_eq!(bump(&base(), &api("2499.00", json!(5000), 14, json!(true))), Some(Bump::Minor));
+        assert_eq!(bump(&base(), &api("2499.00", json!("unlimited"), 14, json!(true))), Some(Bump::Minor));
+        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 7, json!(true))), Some(Bump::Major));
+        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 30, json!(true))), Some(Bump::Minor));
+        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 14, json!(false))), Some(Bump::Major));
+        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 14, json!(10))), Some(Bump::Major));
+    }
+
+    #[test]
+    fn removals_are_major_additions_minor_copy_patch() {
+        let mut no_tier = base();
+        no_tier["tiers"].as_object_mut().unwrap().clear();
+        let (b, r) = classify(&base(), &no_tier).unwrap();
+        assert_eq!((b, r), (Bump::Major, vec!["MAJOR: removed tier `growth`".to_string()]));
+        assert_eq!(bump(&no_tier, &base()), Some(Bump::Minor));
+
+        let mut copy = base();
+        copy["summary"] = json!("better words");
+        copy["tiers"]["growth"]["name"] = json!("Growth+");
+        assert_eq!(bump(&base(), &copy), Some(Bump::Patch));
+
+        let mut unknown = base();
+        unknown["tiers"]["growth"]["quotas"]["calls"]["period"] = json!("day");
+        assert_eq!(bump(&base(), &unknown), Some(Bump::Major));
+    }
+
+    #[test]
+    fn the_most_significant_change_wins() {
+        let mut mixed = api("1999.00", json!(1000), 14, json!(true));
+        mixed["summary"] = json!("new");
+        mixed["tiers"]["growth"]["trial_days"] = json!(3);
+        let (b, reasons) = classify(&base(), &mixed).unwrap();
+        assert_eq!(b, Bump::Major);
+        assert!(reasons[0].starts_with("MAJOR: shorter trial on tier `growth`"), "{reasons:?}");
+        assert_eq!(reasons.len(), 3);
+    }
+
+    #[test]
+    fn next_versions() {
+        let v = semver::Version::new(1, 2, 3);
+        assert_eq!(next(&v, Bump::Major).to_string(), "2.0.0");
+        assert_eq!(next(&v, Bump::Minor).to_string(), "1.3.0");
+        assert_eq!(next(&v, Bump::Patch).to_string(), "1.2.4");
+    }
+}

@@ -1,0 +1,387 @@
+//! The ledger as data: load and verify `out/snapshots/` (from bytes), decide what `build`
+//! publishes, and render the files to write.
+//!
+//! Invariants: published files are never rewritten (only new snapshot files and updated
+//! indexes are produced); a snapshot whose bytes or content no longer match its index entry is
+//! a diagnostic, and `build` refuses to publish on top of it; output bytes depend only on the
+//! inputs (no clock: `effective_from` is passed in).
+
+use std::collections::{BTreeMap, BTreeSet};
+
+use semver::Version;
+use serde::Serialize;
+
+use super::bump;
+use super::hash::{content_hash, file_sha256};
+use super::wire::{
+    Bump, CatalogEntry, CatalogIndex, Computed, FORMAT_VERSION, Snapshot, SlugIndex,
+    VersionEntry,
+};
+use crate::core::compile::CompiledPlan;
+use crate::core::diag::{Code, Diagnostic};
+use crate::core::model::api::Status;
+use crate::core::model::ids::{Instant, Slug};
+use crate::core::schema::Seg;
+use crate::core::source::{SourceFile, Sources};
+
+/// Where the ledger lives, relative to the catalog root.
+pub const LEDGER_DIR: &str = "out/snapshots";
+pub const CATALOG_INDEX: &str = "index.json";
+
+/// The ledger's files: path relative to `out/snapshots/` (`/`-separated) → bytes.
+pub type LedgerFiles = BTreeMap<String, Vec<u8>>;
+
+#[derive(Debug, Default)]
+pub struct Ledger {
+    pub catalog: CatalogIndex,
+    pub slugs: BTreeMap<String, LoadedSlug>,
+}
+
+#[derive(Debug)]
+pub struct LoadedSlug {
+    pub index: SlugIndex,
+    /// The newest published version's snapshot.
+    pub latest: Option<Snapshot>,
+}
+
+impl LoadedSlug {
+    /// The highest version ever published, withdrawn or not (never reused).
+    pub fn max_version(&self) -> Option<&Version> {
+        self.index.versions.iter().map(|v| &v.plan_version).max()
+    }
+
+    /// The newest version clients may fall back to.
+    pub fn latest_live(&self) -> Option<&VersionEntry> {
+        self.index.versions.iter().rev().find(|v| v.yanked.is_none())
+    }
+}
+
+/// Parses and verifies the ledger. Problems are diagnostics pointing into the ledger files.
+pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut referenced: BTreeSet<&str> = BTreeSet::new();
+    let mut ledger = Ledger::default();
+
+    if let Some(bytes) = files.get(CATALOG_INDEX) {
+        referenced.insert(CATALOG_INDEX);
+        match parse_json::<CatalogIndex>(CATALOG_INDEX, bytes, sources) {
+            Ok(c) => ledger.catalog = c,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let slug_dirs: BTreeSet<&str> = files.keys().filter_map(|p| p.split_once('/').map(|(d, _)| d)).collect();
+    for dir in slug_dirs {
+        let index_path = format!("{dir}/index.json");
+        let Some(bytes) = files.get(&index_path) else { continue };
+        referenced.insert(files.get_key_value(&index_path).map(|(k, _)| k.as_str()).unwrap_or_default());
+        let index = match parse_json::<SlugIndex>(&index_path, bytes, sources) {
+            Ok(i) => i,
+            Err(d) => {
+                diags.push(d);
+                continue;
+            }
+        };
+        if index.slug.as_str() != dir {
+            diags.push(corrupt(sources, &index_path, bytes, format!("index of `{dir}` names slug `{}`", index.slug)));
+        }
+        let mut latest = None;
+        let mut prev: Option<&VersionEntry> = None;
+        for entry in &index.versions {
+            let file = format!("{dir}/{}", entry.file);
+            if entry.file != format!("{}.json", entry.plan_version) {
+                diags.push(corrupt(sources, &index_path, bytes, format!("version {} points at file `{}`", entry.plan_version, entry.file)));
+            }
+            if let Some(p) = prev {
+                if entry.plan_version <= p.plan_version || entry.effective_from <= p.effective_from {
+                    diags.push(corrupt(
+                        sources,
+                        &index_path,
+                        bytes,
+                        format!("version {} does not follow {} (versions and `effective_from` must increase)", entry.plan_version, p.plan_version),
+                    ));
+                }
+            }
+            prev = Some(entry);
+            let Some((key, snap_bytes)) = files.get_key_value(&file) else {
+                diags.push(tampered(sources, &index_path, bytes, format!("published snapshot `{LEDGER_DIR}/{file}` is missing")));
+                continue;
+            };
+            referenced.insert(key.as_str());
+            if file_sha256(snap_bytes) != entry.file_sha256 {
+                diags.push(tampered(
+                    sources,
+                    &file,
+                    snap_bytes,
+                    format!("published snapshot `{LEDGER_DIR}/{file}` was modified: its SHA-256 does not match the index"),
+                ));
+                continue;
+            }
+            let snap = match parse_json::<Snapshot>(&file, snap_bytes, sources) {
+                Ok(s) => s,
+                Err(d) => {
+                    diags.push(d);
+                    continue;
+                }
+            };
+            if content_hash(&snap.content()) != snap.content_hash
+                || snap.content_hash != entry.content_hash
+                || snap.plan_version != entry.plan_version
+            {
+                diags.push(tampered(
+                    sources,
+                    &file,
+                    snap_bytes,
+                    format!("published snapshot `{LEDGER_DIR}/{file}` does not match its content hash or index entry"),
+                ));
+                continue;
+            }
+            latest = Some(snap);
+        }
+        ledger.slugs.insert(dir.to_string(), LoadedSlug { index, latest });
+    }
+
+    // The catalog index must agree with the per-slug indexes.
+    let expected = catalog_index(&ledger.slugs);
+    if ledger.catalog != expected && !(files.is_empty() && ledger.catalog.entries.is_empty()) {
+        let bytes = files.get(CATALOG_INDEX).map(Vec::as_slice).unwrap_or_default();
+        diags.push(corrupt(
+            sources,
+            CATALOG_INDEX,
+            bytes,
+            "the catalog index does not agree with the per-slug indexes".into(),
+        ));
+    }
+    for path in files.keys().filter(|p| !referenced.contains(p.as_str())) {
+        diags.push(
+            Diagnostic::error(Code::LedgerUnexpectedFile, format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"))
+                .at(source(sources, path, &[]), 0..0, "not listed in any index")
+                .with_help("the ledger holds only what `plancat build` published; move this file elsewhere"),
+        );
+    }
+    (ledger, diags)
+}
+
+/// A new version `build` will publish.
+#[derive(Debug)]
+pub struct Publication {
+    pub snapshot: Snapshot,
+    pub bump: Option<Bump>,
+    pub reasons: Vec<String>,
+}
+
+/// Decides, for every live or retired plan, whether its content changed since the latest
+/// published version, and if so the new version. Drafts are never published.
+pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant) -> (Vec<Publication>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for p in plans.iter().filter(|p| p.status() != Status::Draft) {
+        let plan = p.published();
+        let computed: Computed = p.computed.clone();
+        let hash = content_hash(&super::wire::Content {
+            slug: &p.slug,
+            kind: p.kind,
+            project: &p.project,
+            catalog: p.catalog(),
+            plan: &plan,
+            computed: &computed,
+        });
+        let loaded = ledger.slugs.get(p.slug.as_str());
+        let latest = loaded.and_then(|l| l.latest.as_ref());
+        if latest.is_some_and(|l| l.content_hash == hash) {
+            continue;
+        }
+        let (bump, reasons, required) = match latest {
+            None => (None, vec!["first published version".to_string()], Version::new(1, 0, 0)),
+            Some(prev) => {
+                let old = serde_json::json!({ "plan": prev.plan, "computed": prev.computed, "kind": prev.kind, "project": prev.project, "catalog": prev.catalog });
+                let new = serde_json::json!({ "plan": plan, "computed": computed, "kind": p.kind, "project": p.project, "catalog": p.catalog() });
+                let (b, r) = bump::classify(&strip_plan_tag(old), &strip_plan_tag(new))
+                    .unwrap_or((Bump::Patch, vec!["PATCH: re-encoded".into()]));
+                let base = loaded.and_then(LoadedSlug::max_version).unwrap_or(&prev.plan_version);
+                (Some(b), r, bump::next(base, b))
+            }
+        };
+        let release = p.release();
+        let version = match &release.version {
+            Some(asked) if loaded.and_then(LoadedSlug::max_version).is_some_and(|m| asked <= m) => {
+                diags.push(at_release(p, "version", Code::VersionTooLow, format!(
+                    "`release.version` {asked} of `{}` is already published; the next version must be above {}",
+                    p.slug,
+                    loaded.and_then(LoadedSlug::max_version).map(ToString::to_string).unwrap_or_default()
+                ), format!("remove `release.version` (the change needs {required}) or raise it")));
+                continue;
+            }
+            Some(asked) if *asked < required => {
+                diags.push(at_release(p, "version", Code::VersionTooLow, format!(
+                    "`release.version` {asked} of `{}` is lower than the {required} its changes require",
+                    p.slug
+                ), format!("{}; a plan may ask for a higher version, never a lower one", reasons.join("; "))));
+                continue;
+            }
+            Some(asked) => asked.clone(),
+            None => required,
+        };
+        let effective_from = release.effective_from.unwrap_or(default_effective);
+        if let Some(prev) = latest {
+            if effective_from <= prev.effective_from {
+                let (what, help) = if release.effective_from.is_some() {
+                    ("`release.effective_from`", "schedule the change after the previous version".to_string())
+                } else {
+                    ("the effective time", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
+                };
+                diags.push(at_release(p, "effective_from", Code::EffectiveFromBackwards, format!(
+                    "{what} {effective_from} of `{}` is not after {} of the previous version {}",
+                    p.slug, prev.effective_from, prev.plan_version
+                ), help));
+                continue;
+            }
+        }
+        let rollback_to = loaded.and_then(LoadedSlug::latest_live).map(|v| v.plan_version.clone());
+        let mut snapshot = Snapshot {
+            format_version: FORMAT_VERSION,
+            slug: p.slug.clone(),
+            kind: p.kind,
+            project: p.project.clone(),
+            plan_version: version,
+            effective_from,
+            rollback_to,
+            content_hash: String::new(),
+            catalog: p.catalog().clone(),
+            plan,
+            computed,
+        };
+        snapshot.content_hash = hash;
+        out.push(Publication { snapshot, bump, reasons });
+    }
+    (out, diags)
+}
+
+/// The files `build` writes: new snapshots and every index they change (paths relative to
+/// `out/snapshots/`). Existing snapshot files are never among them.
+pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
+    let mut files = LedgerFiles::new();
+    let mut slugs: BTreeMap<String, SlugIndex> = ledger.slugs.iter().map(|(k, v)| (k.clone(), v.index.clone())).collect();
+    for p in publications {
+        let s = &p.snapshot;
+        let bytes = pretty(s);
+        let entry = VersionEntry {
+            plan_version: s.plan_version.clone(),
+            effective_from: s.effective_from,
+            rollback_to: s.rollback_to.clone(),
+            content_hash: s.content_hash.clone(),
+            file_sha256: file_sha256(&bytes),
+            file: format!("{}.json", s.plan_version),
+            bump: p.bump,
+            reasons: p.reasons.clone(),
+            yanked: None,
+        };
+        files.insert(format!("{}/{}", s.slug, entry.file), bytes);
+        let index = slugs.entry(s.slug.to_string()).or_insert_with(|| SlugIndex {
+            format_version: FORMAT_VERSION,
+            slug: s.slug.clone(),
+            kind: s.kind,
+            project: s.project.clone(),
+            versions: Vec::new(),
+        });
+        index.kind = s.kind;
+        index.project = s.project.clone();
+        index.versions.push(entry);
+    }
+    for p in publications {
+        let slug = p.snapshot.slug.as_str();
+        files.insert(format!("{slug}/index.json"), pretty(&slugs[slug]));
+    }
+    if !publications.is_empty() {
+        let loaded: BTreeMap<String, LoadedSlug> = slugs
+            .into_iter()
+            .map(|(k, index)| (k, LoadedSlug { index, latest: None }))
+            .collect();
+        files.insert(CATALOG_INDEX.to_string(), pretty(&catalog_index(&loaded)));
+    }
+    files
+}
+
+/// The catalog-wide index implied by the per-slug indexes.
+fn catalog_index(slugs: &BTreeMap<String, LoadedSlug>) -> CatalogIndex {
+    CatalogIndex {
+        format_version: FORMAT_VERSION,
+        entries: slugs
+            .iter()
+            .filter_map(|(dir, s)| {
+                let latest = s.max_version()?.clone();
+                Some((
+                    Slug::new(dir).ok()?,
+                    CatalogEntry {
+                        kind: s.index.kind,
+                        project: s.index.project.clone(),
+                        latest,
+                        index: format!("{dir}/index.json"),
+                    },
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// Pretty JSON with a final newline: the one encoding of every ledger file.
+pub fn pretty(v: &impl Serialize) -> Vec<u8> {
+    let mut b = serde_json::to_vec_pretty(v).expect("wire types always serialize");
+    b.push(b'\n');
+    b
+}
+
+/// `{"plan": {"api": {...}}}` → `{"plan": {...}}`, so reasons read `tiers.growth…`.
+fn strip_plan_tag(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(plan) = v.get_mut("plan") {
+        if let Some(inner) = plan.as_object().and_then(|o| o.values().next()).cloned() {
+            *plan = inner;
+        }
+    }
+    let mut flat = serde_json::Map::new();
+    if let serde_json::Value::Object(o) = v {
+        for (k, val) in o {
+            match (k.as_str(), val) {
+                ("plan" | "computed", serde_json::Value::Object(inner)) => flat.extend(inner),
+                (_, other) => {
+                    flat.insert(k, other);
+                }
+            }
+        }
+    }
+    serde_json::Value::Object(flat)
+}
+
+fn at_release(p: &CompiledPlan, field: &str, code: Code, message: String, help: String) -> Diagnostic {
+    let n = p.tree.locate(&[Seg::Key("release".into()), Seg::Key(field.into())]);
+    let is_field = n.origin.key.is_some() && n.origin.file == p.file && n.table().is_none();
+    let (file, span) = if is_field { (n.origin.file, n.origin.span.clone()) } else { (p.file, 0..0) };
+    Diagnostic::error(code, message).at(file, span, "here").with_help(help)
+}
+
+fn source(sources: &mut Sources, rel: &str, bytes: &[u8]) -> crate::core::source::FileId {
+    sources.add(SourceFile::new(format!("{LEDGER_DIR}/{rel}"), String::from_utf8_lossy(bytes)))
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(rel: &str, bytes: &[u8], sources: &mut Sources) -> Result<T, Diagnostic> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let id = source(sources, rel, bytes);
+        let src = sources.get(id);
+        let offset = src.offset(e.line(), e.column());
+        Diagnostic::error(Code::LedgerCorrupt, format!("cannot read `{LEDGER_DIR}/{rel}`: {e}"))
+            .at(id, offset..offset, "here")
+            .with_help("ledger files are written by `plancat build`; restore this file from version control")
+    })
+}
+
+fn corrupt(sources: &mut Sources, rel: &str, bytes: &[u8], message: String) -> Diagnostic {
+    Diagnostic::error(Code::LedgerCorrupt, message)
+        .at(source(sources, rel, bytes), 0..0, "in this file")
+        .with_help("ledger files are written by `plancat build`; restore them from version control")
+}
+
+fn tampered(sources: &mut Sources, rel: &str, bytes: &[u8], message: String) -> Diagnostic {
+    Diagnostic::error(Code::LedgerTampered, message)
+        .at(source(sources, rel, bytes), 0..0, "in this file")
+        .with_help("published versions are immutable: restore the file from version control; to change a plan, edit `plans/` and build a new version")
+}

@@ -1,0 +1,292 @@
+//! Command-line interface (clap derive). Each command is a few lines: read, run the core,
+//! report, write. One exit path: [`main`] maps outcomes to 0 (clean), 1 (problems in the
+//! catalog), 2 (usage, I/O or internal error).
+
+use std::io::{IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use super::EdgeError;
+use super::fs::{self, LedgerLock};
+use crate::core::compile::{self, Compiled};
+use crate::core::diag::{Code, Diagnostic, Severity, render};
+use crate::core::ledger::publish::{self, Ledger, Publication};
+use crate::core::model::api::Status;
+use crate::core::model::ids::Instant;
+use crate::core::schema;
+
+#[derive(Parser)]
+#[command(name = "plancat", version, about = "Compile layered plan and catalog files into versioned snapshots")]
+pub struct Cli {
+    /// The catalog's root directory (holding `plans/`).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// When to colour output (`auto` honours NO_COLOR and whether stderr is a terminal).
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto)]
+    color: ColorChoice,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check the catalog and publish new snapshot versions to `out/snapshots/`.
+    Build {
+        /// When new versions take effect, unless a plan's `release.effective_from` says
+        /// otherwise (RFC 3339; default: now).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        effective_from: Option<Instant>,
+    },
+    /// Everything `build` checks, plus that `out/snapshots/` is up to date; writes nothing.
+    Check,
+    /// Write the JSON Schemas to `schemas/`, or check that they are up to date.
+    Schema {
+        /// Fail if `schemas/` differs from what the Rust types generate.
+        #[arg(long)]
+        check: bool,
+    },
+}
+
+/// Problems in the catalog (exit 1), as opposed to success (0) or an [`EdgeError`] (2).
+pub enum Outcome {
+    Clean,
+    Problems,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let mut out = Output::new(cli.color);
+    match run(&cli, &mut out) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(e) => {
+            out.error(&e.to_string());
+            ExitCode::from(2)
+        }
+    }
+}
+
+pub fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let root = &cli.root;
+    match &cli.command {
+        Command::Build { effective_from } => build(root, effective_from.unwrap_or_else(now), out),
+        Command::Check => check(root, out),
+        Command::Schema { check } => schema_cmd(root, *check, out),
+    }
+}
+
+fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::exclusive(root)?;
+    fs::clear_staging(root)?;
+    let mut a = analyze(root, effective_from)?;
+    if out.report(&mut a.diags, &a.compiled) {
+        out.status("error", "could not build: nothing was published", true);
+        return Ok(Outcome::Problems);
+    }
+    let changes = publish::render(&a.ledger, &a.publications);
+    fs::write_ledger(root, &changes)?;
+    for p in &a.publications {
+        let s = &p.snapshot;
+        let why = p.reasons.first().map(String::as_str).unwrap_or_default();
+        let more = match p.reasons.len() {
+            0 | 1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        out.status("Publishing", &format!("{} {} ({why}{more})", s.slug, s.plan_version), false);
+    }
+    out.status("Finished", &a.summary(), false);
+    Ok(Outcome::Clean)
+}
+
+fn check(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::shared(root)?;
+    let mut a = analyze(root, now())?;
+    for p in &a.publications {
+        let s = &p.snapshot;
+        let plan = a.compiled.plans.iter().find(|c| c.slug == s.slug).expect("published plans compiled");
+        a.diags.push(
+            Diagnostic::error(
+                Code::LedgerStale,
+                format!("`out/snapshots/` is out of date for `{}`: `plancat build` would publish {}", s.slug, s.plan_version),
+            )
+            .at(plan.file, 0..0, "changed since the last published version")
+            .with_help(format!("{}; run `plancat build` and commit `out/snapshots/`", p.reasons.join("; "))),
+        );
+    }
+    if out.report(&mut a.diags, &a.compiled) {
+        return Ok(Outcome::Problems);
+    }
+    out.status("Checked", &a.check_summary(), false);
+    Ok(Outcome::Clean)
+}
+
+fn schema_cmd(root: &Path, check: bool, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let dir = root.join("schemas");
+    let mut stale = 0;
+    for (name, text) in schema::all() {
+        let path = dir.join(name);
+        if check {
+            let current = std::fs::read_to_string(&path).unwrap_or_default();
+            if current != text {
+                stale += 1;
+                let diff = similar::TextDiff::from_lines(&current, &text);
+                out.error(&format!("`schemas/{name}` is out of date"));
+                out.raw(&format!(
+                    "{}",
+                    diff.unified_diff().context_radius(2).header(&format!("schemas/{name}"), "generated")
+                ));
+            }
+        } else {
+            fs::write_atomic(&path, text.as_bytes())?;
+        }
+    }
+    if stale > 0 {
+        out.status("error", &format!("{stale} schema file(s) out of date: run `plancat schema`"), true);
+        return Ok(Outcome::Problems);
+    }
+    let verb = if check { "Checked" } else { "Wrote" };
+    out.status(verb, &format!("{} schemas in `schemas/`", schema::Which::ALL.len()), false);
+    Ok(Outcome::Clean)
+}
+
+/// The shared front half of `build` and `check`.
+struct Analysis {
+    compiled: Compiled,
+    ledger: Ledger,
+    publications: Vec<Publication>,
+    diags: Vec<Diagnostic>,
+}
+
+impl Analysis {
+    /// `39 plans: 2 published, 34 unchanged, 3 drafts not published`.
+    fn summary(&self) -> String {
+        let live = self.compiled.plans.iter().filter(|p| p.status() != Status::Draft).count();
+        let drafts = self.compiled.plans.len() - live;
+        let published = self.publications.len();
+        format!(
+            "{} plans: {published} published, {} unchanged, {drafts} draft{} not published",
+            self.compiled.plans.len(),
+            live - published,
+            if drafts == 1 { "" } else { "s" }
+        )
+    }
+
+    /// `39 plans: 36 snapshots up to date, 3 drafts not published`.
+    fn check_summary(&self) -> String {
+        let live = self.compiled.plans.iter().filter(|p| p.status() != Status::Draft).count();
+        let drafts = self.compiled.plans.len() - live;
+        format!(
+            "{} plans: {live} snapshots up to date, {drafts} draft{} not published",
+            self.compiled.plans.len(),
+            if drafts == 1 { "" } else { "s" }
+        )
+    }
+}
+
+fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> {
+    let inputs = fs::read_plans(root)?;
+    let mut compiled = compile::compile(&inputs);
+    let files = fs::read_ledger(root)?;
+    let (ledger, ledger_diags) = publish::load(&files, &mut compiled.sources);
+    let (publications, publish_diags) = publish::plan(&compiled.plans, &ledger, effective_from);
+    let mut diags = std::mem::take(&mut compiled.diags.0);
+    diags.extend(ledger_diags);
+    diags.extend(publish_diags);
+    Ok(Analysis {
+        compiled,
+        ledger,
+        publications,
+        diags,
+    })
+}
+
+fn now() -> Instant {
+    let secs = jiff::Timestamp::now().as_second();
+    Instant(jiff::Timestamp::from_second(secs).expect("now is a valid timestamp"))
+}
+
+fn parse_instant(s: &str) -> Result<Instant, String> {
+    Instant::parse(s)
+}
+
+/// Where human output goes (stderr), and whether it is coloured.
+pub struct Output {
+    color: bool,
+    err: std::io::Stderr,
+}
+
+impl Output {
+    fn new(choice: ColorChoice) -> Output {
+        let err = std::io::stderr();
+        let color = match choice {
+            ColorChoice::Always => true,
+            ColorChoice::Never => false,
+            ColorChoice::Auto => {
+                std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && err.is_terminal()
+            }
+        };
+        Output { color, err }
+    }
+
+    /// Prints every diagnostic in the one deterministic order, then the summary line.
+    /// Returns whether any is an error.
+    fn report(&mut self, diags: &mut [Diagnostic], compiled: &Compiled) -> bool {
+        crate::core::diag::sort(diags, &compiled.sources);
+        for d in diags.iter() {
+            let text = render::human(d, &compiled.sources, self.color);
+            let _ = writeln!(self.err, "{text}\n");
+        }
+        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let warnings = diags.len() - errors;
+        if !diags.is_empty() {
+            let _ = writeln!(self.err, "{}", render::summary(errors, warnings));
+        }
+        errors > 0
+    }
+
+    /// A cargo-style status line: a right-aligned verb, then the message.
+    fn status(&mut self, verb: &str, message: &str, is_error: bool) {
+        let style = if is_error {
+            anstyle::AnsiColor::Red.on_default().bold()
+        } else {
+            anstyle::AnsiColor::Green.on_default().bold()
+        };
+        if is_error {
+            let _ = writeln!(self.err, "{}: {message}", self.paint(verb, style));
+        } else {
+            let _ = writeln!(self.err, "{} {message}", self.paint(&format!("{verb:>12}"), style));
+        }
+    }
+
+    fn error(&mut self, message: &str) {
+        self.status("error", message, true);
+    }
+
+    fn raw(&mut self, text: &str) {
+        let _ = write!(self.err, "{text}");
+    }
+
+    fn paint(&self, s: &str, style: anstyle::Style) -> String {
+        if self.color {
+            format!("{style}{s}{style:#}")
+        } else {
+            s.to_string()
+        }
+    }
+}

@@ -1,0 +1,238 @@
+//! Reading the catalog tree and the ledger, and writing the ledger atomically.
+//!
+//! Crash safety: a build stages the whole new `out/snapshots/` next to the old one (unchanged
+//! files hard-linked, new files written and synced), then swaps the two directories in one
+//! `renameat2(RENAME_EXCHANGE)`. A build killed at any moment leaves `out/snapshots/` either
+//! as it was or as the build meant it; the next build clears the leftover staging directory.
+//! An exclusive lock on `out/.plancat.lock` keeps two builds from interleaving.
+
+use std::fs::{self, File};
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+
+use walkdir::WalkDir;
+
+use super::EdgeError;
+use crate::core::compile::InputFile;
+use crate::core::ledger::publish::{LEDGER_DIR, LedgerFiles};
+use crate::core::parse::MAX_FILE_BYTES;
+
+const LOCK_FILE: &str = "out/.plancat.lock";
+const STAGING: &str = "out/.snapshots.staging";
+
+/// Every file under `plans/`, in sorted order, with catalog-relative `/` paths.
+pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
+    let dir = root.join("plans");
+    if !dir.is_dir() {
+        return Err(EdgeError(format!(
+            "no `plans/` directory in `{}`: is this a plancat catalog? (see `--root`)",
+            root.display()
+        )));
+    }
+    let mut out = Vec::new();
+    for path in walk_files(&dir)? {
+        let rel = relative(root, &path);
+        let bytes = read_capped(&path)?;
+        out.push(InputFile { path: rel, bytes });
+    }
+    Ok(out)
+}
+
+/// Every file of the published ledger, keyed by its path inside `out/snapshots/`.
+pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
+    let dir = root.join(LEDGER_DIR);
+    let mut files = LedgerFiles::new();
+    if !dir.exists() {
+        return Ok(files);
+    }
+    for path in walk_files(&dir)? {
+        let bytes = fs::read(&path).map_err(|e| EdgeError::io("read", &path, e))?;
+        files.insert(relative(&dir, &path), bytes);
+    }
+    Ok(files)
+}
+
+/// Held for the whole of a build (exclusive) or a check (shared).
+pub struct LedgerLock(#[allow(dead_code)] Option<File>);
+
+impl LedgerLock {
+    /// Waits for any other build to finish, then holds the lock.
+    pub fn exclusive(root: &Path) -> Result<LedgerLock, EdgeError> {
+        let path = root.join(LOCK_FILE);
+        create_dir(path.parent().expect("lock file has a parent"))?;
+        let f = File::options()
+            .create(true)
+            .truncate(false)
+            .write(true)
+            .open(&path)
+            .map_err(|e| EdgeError::io("open", &path, e))?;
+        f.lock().map_err(|e| EdgeError::io("lock", &path, e))?;
+        Ok(LedgerLock(Some(f)))
+    }
+
+    /// Reads must not see a build half-way; creates nothing if no build ever ran here.
+    pub fn shared(root: &Path) -> Result<LedgerLock, EdgeError> {
+        let path = root.join(LOCK_FILE);
+        match File::open(&path) {
+            Ok(f) => {
+                f.lock_shared().map_err(|e| EdgeError::io("lock", &path, e))?;
+                Ok(LedgerLock(Some(f)))
+            }
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LedgerLock(None)),
+            Err(e) => Err(EdgeError::io("open", &path, e)),
+        }
+    }
+}
+
+/// Removes what a killed build left behind. Call with the exclusive lock held.
+pub fn clear_staging(root: &Path) -> Result<(), EdgeError> {
+    let staging = root.join(STAGING);
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
+    }
+    Ok(())
+}
+
+/// Writes `changes` (paths inside `out/snapshots/`) on top of the current ledger, atomically.
+/// Call with the exclusive lock held, after [`clear_staging`].
+pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError> {
+    if changes.is_empty() {
+        return Ok(());
+    }
+    let live = root.join(LEDGER_DIR);
+    let staging = root.join(STAGING);
+    create_dir(&staging)?;
+    if live.exists() {
+        for path in walk_files(&live)? {
+            let rel = relative(&live, &path);
+            let dst = staging.join(&rel);
+            create_dir(dst.parent().expect("a file has a parent"))?;
+            // Published files are immutable, so the staged tree may share them.
+            if fs::hard_link(&path, &dst).is_err() {
+                fs::copy(&path, &dst).map_err(|e| EdgeError::io("copy", &path, e))?;
+            }
+        }
+    }
+    for (rel, bytes) in changes {
+        let dst = staging.join(rel);
+        create_dir(dst.parent().expect("a file has a parent"))?;
+        // Never write through a hard link: replace the staged entry with a new file.
+        if dst.exists() {
+            fs::remove_file(&dst).map_err(|e| EdgeError::io("replace", &dst, e))?;
+        }
+        let mut f = File::create(&dst).map_err(|e| EdgeError::io("create", &dst, e))?;
+        f.write_all(bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
+    }
+    sync_tree(&staging)?;
+    swap_into_place(&staging, &live)?;
+    sync_dir(live.parent().expect("out/snapshots has a parent"))?;
+    // After the swap, `staging` holds the previous ledger.
+    if staging.exists() {
+        fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn swap_into_place(staging: &Path, live: &Path) -> Result<(), EdgeError> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    if live.exists() {
+        match renameat_with(CWD, staging, CWD, live, RenameFlags::EXCHANGE) {
+            Ok(()) => return Ok(()),
+            // Some file systems cannot exchange; fall back to the two-step rename below.
+            Err(e) if e == rustix::io::Errno::INVAL || e == rustix::io::Errno::NOSYS => {}
+            Err(e) => return Err(EdgeError::io("swap in", live, e.into())),
+        }
+    }
+    rename_fallback(staging, live)
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_into_place(staging: &Path, live: &Path) -> Result<(), EdgeError> {
+    rename_fallback(staging, live)
+}
+
+/// Two renames: not atomic as a pair, but each step leaves a complete tree on disk.
+fn rename_fallback(staging: &Path, live: &Path) -> Result<(), EdgeError> {
+    let old = live.with_extension("old");
+    if live.exists() {
+        fs::rename(live, &old).map_err(|e| EdgeError::io("move aside", live, e))?;
+    }
+    fs::rename(staging, live).map_err(|e| EdgeError::io("move into place", staging, e))?;
+    if old.exists() {
+        fs::rename(&old, staging).map_err(|e| EdgeError::io("move", &old, e))?;
+    }
+    Ok(())
+}
+
+#[cfg(target_os = "linux")]
+fn sync_tree(dir: &Path) -> Result<(), EdgeError> {
+    // One syncfs flushes every staged file and directory entry of the file system.
+    let f = File::open(dir).map_err(|e| EdgeError::io("open", dir, e))?;
+    rustix::fs::syncfs(&f).map_err(|e| EdgeError::io("sync", dir, e.into()))
+}
+
+#[cfg(not(target_os = "linux"))]
+fn sync_tree(dir: &Path) -> Result<(), EdgeError> {
+    for path in walk_files(dir)? {
+        File::open(&path)
+            .and_then(|f| f.sync_all())
+            .map_err(|e| EdgeError::io("sync", &path, e))?;
+    }
+    sync_dir(dir)
+}
+
+fn sync_dir(dir: &Path) -> Result<(), EdgeError> {
+    File::open(dir)
+        .and_then(|f| f.sync_all())
+        .map_err(|e| EdgeError::io("sync", dir, e))
+}
+
+/// Writes a file atomically: temporary file in the same directory, fsync, rename.
+pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EdgeError> {
+    let dir = path.parent().expect("a file has a parent");
+    create_dir(dir)?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| EdgeError::io("create a file in", dir, e))?;
+    tmp.write_all(bytes)
+        .and_then(|()| tmp.as_file().sync_all())
+        .map_err(|e| EdgeError::io("write", path, e))?;
+    tmp.persist(path).map_err(|e| EdgeError::io("write", path, e.error))?;
+    sync_dir(dir)
+}
+
+fn create_dir(dir: &Path) -> Result<(), EdgeError> {
+    fs::create_dir_all(dir).map_err(|e| EdgeError::io("create directory", dir, e))
+}
+
+fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, EdgeError> {
+    let mut out = Vec::new();
+    for entry in WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.map_err(|e| {
+            let p = e.path().unwrap_or(dir).to_path_buf();
+            EdgeError::io("read", &p, e.into())
+        })?;
+        if !entry.file_type().is_dir() {
+            out.push(entry.into_path());
+        }
+    }
+    Ok(out)
+}
+
+fn relative(base: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(base).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// Reads at most one byte more than a plan file may hold, so a huge file is reported as too
+/// large without being read whole.
+fn read_capped(path: &Path) -> Result<Vec<u8>, EdgeError> {
+    let f = File::open(path).map_err(|e| EdgeError::io("read", path, e))?;
+    let mut bytes = Vec::new();
+    f.take(MAX_FILE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|e| EdgeError::io("read", path, e))?;
+    Ok(bytes)
+}
