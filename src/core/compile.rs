@@ -51,8 +51,8 @@ pub struct CompiledPlan {
 }
 
 pub enum PlanBody {
-    Api(ApiPlan),
-    Product(ProductPlan),
+    Api(Box<ApiPlan>),
+    Product(Box<ProductPlan>),
 }
 
 impl CompiledPlan {
@@ -85,9 +85,9 @@ impl CompiledPlan {
                 for t in api.tiers.values_mut() {
                     t.cost = None;
                 }
-                PublishedPlan::Api(api)
+                PublishedPlan::Api(Box::new(api))
             }
-            PlanBody::Product(p) => PublishedPlan::Product(p.product.clone()),
+            PlanBody::Product(p) => PublishedPlan::Product(Box::new(p.product.clone())),
         }
     }
 }
@@ -144,7 +144,13 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
             }
         };
         let checker = &checkers[path.layer as usize];
-        let errs = checker.check(&node.value.to_json(), &FileDoc { file: id, node: &node });
+        let errs = checker.check(
+            &node.value.to_json(),
+            &FileDoc {
+                file: id,
+                node: &node,
+            },
+        );
         let ok = errs.is_empty();
         diags.extend(errs);
         if !ok {
@@ -158,7 +164,10 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         });
     }
 
-    let plan_checkers = (Checker::new(Which::ApiPlan), Checker::new(Which::ProductPlan));
+    let plan_checkers = (
+        Checker::new(Which::ApiPlan),
+        Checker::new(Which::ProductPlan),
+    );
     let locks = collect_locks(&parsed, &plan_checkers, &mut diags);
 
     // Core: merged once, in file-name order.
@@ -168,7 +177,14 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         let core_ok = !failed.contains(CORE);
         let mut core = MNode::root(any_file, LayerKind::Core);
         for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Core) {
-            diags.extend(merge::apply(&mut core, p.file, &p.node, LayerKind::Core, &locks, &|_| true));
+            diags.extend(merge::apply(
+                &mut core,
+                p.file,
+                &p.node,
+                LayerKind::Core,
+                &locks,
+                &|_| true,
+            ));
         }
         core.remove("locks");
 
@@ -218,10 +234,13 @@ impl Layered<'_> {
         let mut unique = |p: &Parsed, diags: &mut Diagnostics| -> bool {
             if let Some(first) = seen.get(p.path.stem.as_str()) {
                 diags.push(
-                    Diagnostic::error(Code::DuplicateSlug, format!("duplicate slug `{}`", p.path.stem))
-                        .at(p.file, 0..0, "second file with this slug")
-                        .with_secondary(*first, 0..0, "first file with this slug")
-                        .with_help("every project and product needs its own slug (its file name)"),
+                    Diagnostic::error(
+                        Code::DuplicateSlug,
+                        format!("duplicate slug `{}`", p.path.stem),
+                    )
+                    .at(p.file, 0..0, "second file with this slug")
+                    .with_secondary(*first, 0..0, "first file with this slug")
+                    .with_help("every project and product needs its own slug (its file name)"),
                 );
                 return false;
             }
@@ -237,11 +256,26 @@ impl Layered<'_> {
                 continue;
             }
             let mut shared = self.core.clone();
-            diags.extend(merge::apply(&mut shared, p.file, &p.node, LayerKind::Project, self.locks, &shared_section));
+            diags.extend(merge::apply(
+                &mut shared,
+                p.file,
+                &p.node,
+                LayerKind::Project,
+                self.locks,
+                &shared_section,
+            ));
             let mut full = shared.clone();
             let before = diags.len();
-            diags.extend(merge::apply(&mut full, p.file, &p.node, LayerKind::Project, self.locks, &|k| !shared_section(k)));
-            let ok = self.core_ok && p.ok && diags.len() == before && !failed.contains(&p.path.stem);
+            diags.extend(merge::apply(
+                &mut full,
+                p.file,
+                &p.node,
+                LayerKind::Project,
+                self.locks,
+                &|k| !shared_section(k),
+            ));
+            let ok =
+                self.core_ok && p.ok && diags.len() == before && !failed.contains(&p.path.stem);
             projects.insert(&p.path.stem, (shared, ok));
             if let Some(plan) = self.finish(p, full, ok, None, diags, failed, checkers) {
                 out.push(plan);
@@ -257,17 +291,23 @@ impl Layered<'_> {
                 crate::core::node::PathSeg::Key("product"),
                 crate::core::node::PathSeg::Key("project"),
             ]);
-            let (mut tree, mut ok, project_slug) = match project.map(|n| (&n.value, n.span.clone())) {
+            let (mut tree, mut ok, project_slug) = match project.map(|n| (&n.value, n.span.clone()))
+            {
                 Some((Value::String(name), span)) => match projects.get(name.as_str()) {
                     Some((shared, ok)) => (shared.clone(), *ok, Slug::new(name).ok()),
                     None => {
                         let help = suggest(name, projects.keys().copied())
                             .map(|s| format!("a project with a similar name exists: `{s}`"))
-                            .unwrap_or_else(|| "projects are the files in `plans/projects/`".into());
+                            .unwrap_or_else(|| {
+                                "projects are the files in `plans/projects/`".into()
+                            });
                         diags.push(
-                            Diagnostic::error(Code::UnknownProject, format!("unknown project `{name}`"))
-                                .at(p.file, span, "no such project")
-                                .with_help(help),
+                            Diagnostic::error(
+                                Code::UnknownProject,
+                                format!("unknown project `{name}`"),
+                            )
+                            .at(p.file, span, "no such project")
+                            .with_help(help),
                         );
                         (self.core.clone(), false, None)
                     }
@@ -275,7 +315,14 @@ impl Layered<'_> {
                 _ => (self.core.clone(), self.core_ok, None),
             };
             let before = diags.len();
-            diags.extend(merge::apply(&mut tree, p.file, &p.node, LayerKind::Product, self.locks, &|_| true));
+            diags.extend(merge::apply(
+                &mut tree,
+                p.file,
+                &p.node,
+                LayerKind::Product,
+                self.locks,
+                &|_| true,
+            ));
             ok &= p.ok && diags.len() == before;
             if let Some(plan) = self.finish(p, tree, ok, project_slug, diags, failed, checkers) {
                 out.push(plan);
@@ -306,7 +353,11 @@ impl Layered<'_> {
         tree.origin.file = p.file;
         tree.origin.layer = p.path.layer;
         let json = tree.to_json();
-        let checker = if p.path.layer == LayerKind::Project { api_checker } else { product_checker };
+        let checker = if p.path.layer == LayerKind::Project {
+            api_checker
+        } else {
+            product_checker
+        };
         let errs = checker.check(&json, &tree);
         if !errs.is_empty() {
             diags.extend(errs);
@@ -314,14 +365,14 @@ impl Layered<'_> {
             return None;
         }
         let body = if p.path.layer == LayerKind::Project {
-            typed::<ApiPlan>(json, &tree).map(PlanBody::Api)
+            typed::<ApiPlan>(json, &tree).map(|p| PlanBody::Api(Box::new(p)))
         } else {
-            typed::<ProductPlan>(json, &tree).map(PlanBody::Product)
+            typed::<ProductPlan>(json, &tree).map(|p| PlanBody::Product(Box::new(p)))
         };
         let mut body = match body {
             Ok(b) => b,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 failed.insert(p.path.stem.clone());
                 return None;
             }
@@ -348,7 +399,11 @@ impl Layered<'_> {
 }
 
 /// Lock paths declared by core files, checked against the plan schemas.
-fn collect_locks(parsed: &[Parsed], (api, product): &(Checker, Checker), diags: &mut Diagnostics) -> Vec<Lock> {
+fn collect_locks(
+    parsed: &[Parsed],
+    (api, product): &(Checker, Checker),
+    diags: &mut Diagnostics,
+) -> Vec<Lock> {
     let mut locks = Vec::new();
     for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Core) {
         let Some(Value::Array(items)) = p
@@ -359,10 +414,16 @@ fn collect_locks(parsed: &[Parsed], (api, product): &(Checker, Checker), diags: 
             continue;
         };
         for item in items {
-            let Value::String(path) = &item.value else { continue };
+            let Value::String(path) = &item.value else {
+                continue;
+            };
             let segs: Vec<Seg> = path.split('.').map(|s| Seg::Key(s.to_string())).collect();
             let schemas = [&api.schema, &product.schema];
-            let exists = |n: usize| schemas.iter().any(|s| !schema::subschemas_at(s, &segs[..n]).is_empty());
+            let exists = |n: usize| {
+                schemas
+                    .iter()
+                    .any(|s| !schema::subschemas_at(s, &segs[..n]).is_empty())
+            };
             if path.split('.').all(|s| !s.is_empty()) && exists(segs.len()) {
                 locks.push(Lock {
                     path: path.split('.').map(str::to_string).collect(),
@@ -381,9 +442,16 @@ fn collect_locks(parsed: &[Parsed], (api, product): &(Checker, Checker), diags: 
             let help = suggest(bad, known.iter().map(String::as_str))
                 .map(|s| format!("a field with a similar name exists: `{s}`"));
             diags.push(
-                Diagnostic::error(Code::InvalidLockPath, format!("lock path `{path}` names no field of a plan"))
-                    .at(p.file, item.span.clone(), format!("`{bad}` is not a field here"))
-                    .with_help_opt(help),
+                Diagnostic::error(
+                    Code::InvalidLockPath,
+                    format!("lock path `{path}` names no field of a plan"),
+                )
+                .at(
+                    p.file,
+                    item.span.clone(),
+                    format!("`{bad}` is not a field here"),
+                )
+                .with_help_opt(help),
             );
         }
     }
@@ -391,7 +459,11 @@ fn collect_locks(parsed: &[Parsed], (api, product): &(Checker, Checker), diags: 
 }
 
 /// Computes bundle prices, and checks a stated price against the computed one.
-fn compute_bundles(plans: &mut [CompiledPlan], diags: &mut Diagnostics, failed: &mut BTreeSet<String>) {
+fn compute_bundles(
+    plans: &mut [CompiledPlan],
+    diags: &mut Diagnostics,
+    failed: &mut BTreeSet<String>,
+) {
     let apis: BTreeMap<&Slug, &Api> = plans
         .iter()
         .filter_map(|p| match &p.body {
@@ -408,8 +480,15 @@ fn compute_bundles(plans: &mut [CompiledPlan], diags: &mut Diagnostics, failed: 
         .collect();
     let mut prices = Vec::new();
     for (i, p) in plans.iter().enumerate() {
-        let PlanBody::Product(pp) = &p.body else { continue };
-        let Some(bundle) = pp.product.bundle.as_ref().filter(|_| pp.product.kind == ProductKind::Bundle) else {
+        let PlanBody::Product(pp) = &p.body else {
+            continue;
+        };
+        let Some(bundle) = pp
+            .product
+            .bundle
+            .as_ref()
+            .filter(|_| pp.product.kind == ProductKind::Bundle)
+        else {
             continue;
         };
         let path = |rest: &[Seg]| -> Vec<Seg> {
@@ -421,7 +500,9 @@ fn compute_bundles(plans: &mut [CompiledPlan], diags: &mut Diagnostics, failed: 
             Ok(price) => price,
             Err(e) => {
                 let at = match e.component {
-                    Some(c) => p.tree.locate(&path(&[Seg::Key("components".into()), Seg::Index(c)])),
+                    Some(c) => p
+                        .tree
+                        .locate(&path(&[Seg::Key("components".into()), Seg::Index(c)])),
                     None => p.tree.locate(&path(&[])),
                 };
                 diags.push(
@@ -465,8 +546,14 @@ fn compute_bundles(plans: &mut [CompiledPlan], diags: &mut Diagnostics, failed: 
 type Mismatch = (&'static str, String, String, String, String);
 
 /// Every (interval, currency) where a stated bundle price differs from the computed one.
-fn stated_mismatches(stated: Option<&ProductPrice>, computed: &ProductPrice, discount: crate::core::model::money::Percent) -> Vec<Mismatch> {
-    let Some(stated) = stated else { return Vec::new() };
+fn stated_mismatches(
+    stated: Option<&ProductPrice>,
+    computed: &ProductPrice,
+    discount: crate::core::model::money::Percent,
+) -> Vec<Mismatch> {
+    let Some(stated) = stated else {
+        return Vec::new();
+    };
     let mut out = Vec::new();
     for (interval, s, c) in [
         ("one_time", &stated.one_time, &computed.one_time),
@@ -477,16 +564,27 @@ fn stated_mismatches(stated: Option<&ProductPrice>, computed: &ProductPrice, dis
         for (cur, amount) in &s.0 {
             let got = c.as_ref().and_then(|c| c.get(*cur));
             if got != Some(*amount) {
-                let computed = got.map_or_else(|| "no price".to_string(), |g| format!("{} {cur}", g.to_string_in(*cur)));
+                let computed = got.map_or_else(
+                    || "no price".to_string(),
+                    |g| format!("{} {cur}", g.to_string_in(*cur)),
+                );
                 let help = match got {
                     Some(g) => format!(
                         "set it to \"{}\" or remove it: the price is the components' sum minus {}%, rounded half away from zero to the minor unit",
                         g.to_string_in(*cur),
                         discount.0.normalize()
                     ),
-                    None => format!("the components have no common {interval} price in {cur}; remove this stated price"),
+                    None => format!(
+                        "the components have no common {interval} price in {cur}; remove this stated price"
+                    ),
                 };
-                out.push((interval, cur.code().to_string(), amount.to_string_in(*cur), computed, help));
+                out.push((
+                    interval,
+                    cur.code().to_string(),
+                    amount.to_string_in(*cur),
+                    computed,
+                    help,
+                ));
             }
         }
     }

@@ -28,7 +28,9 @@ pub struct ComputeError {
 /// `None` on overflow.
 pub fn discounted(amount: Decimal, percent: Percent, exponent: u32) -> Option<Decimal> {
     let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
-    let v = amount.checked_mul(keep)?.checked_div(Decimal::ONE_HUNDRED)?;
+    let v = amount
+        .checked_mul(keep)?
+        .checked_div(Decimal::ONE_HUNDRED)?;
     Some(v.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero))
 }
 
@@ -59,13 +61,20 @@ pub fn bundle_price(
                     )
                 })?;
                 match &t.price {
-                    TierPrice { contact_sales: true, .. } => {
+                    TierPrice {
+                        contact_sales: true,
+                        ..
+                    } => {
                         return Err(err(
-                            format!("tier `{tier}` of `{api}` is contact-sales and has no price to bundle"),
+                            format!(
+                                "tier `{tier}` of `{api}` is contact-sales and has no price to bundle"
+                            ),
                             None,
                         ));
                     }
-                    TierPrice { monthly, yearly, .. } => ProductPrice {
+                    TierPrice {
+                        monthly, yearly, ..
+                    } => ProductPrice {
                         one_time: None,
                         monthly: monthly.clone(),
                         yearly: yearly.clone(),
@@ -80,7 +89,10 @@ pub fn bundle_price(
                     )
                 })?;
                 if p.kind == ProductKind::Bundle {
-                    return Err(err(format!("`{product}` is a bundle; bundles cannot contain bundles"), None));
+                    return Err(err(
+                        format!("`{product}` is a bundle; bundles cannot contain bundles"),
+                        None,
+                    ));
                 }
                 p.price.clone()
             }
@@ -93,7 +105,8 @@ pub fn bundle_price(
         .collect();
     let one_time: Vec<&Price> = prices.iter().filter_map(|p| p.one_time.as_ref()).collect();
     let all = |get: fn(&ProductPrice) -> Option<&Price>| -> Option<Vec<&Price>> {
-        (!recurring.is_empty()).then(|| recurring.iter().map(|p| get(p)).collect::<Option<Vec<_>>>())?
+        (!recurring.is_empty())
+            .then(|| recurring.iter().map(|p| get(p)).collect::<Option<Vec<_>>>())?
     };
     let overflow = || ComputeError {
         component: None,
@@ -102,7 +115,9 @@ pub fn bundle_price(
     };
     let total = |parts: Option<Vec<&Price>>| -> Result<Option<Price>, ComputeError> {
         match parts {
-            Some(parts) if !parts.is_empty() => sum_discounted(&parts, bundle.discount).ok_or_else(overflow),
+            Some(parts) if !parts.is_empty() => {
+                sum_discounted(&parts, bundle.discount).ok_or_else(overflow)
+            }
             _ => Ok(None),
         }
     };
@@ -152,12 +167,24 @@ mod tests {
     #[test]
     fn discount_rounds_half_away_from_zero_to_the_minor_unit() {
         // 0.125 → 0.13 in a 2-digit currency, 1.0005 → 1.001 in a 3-digit one.
-        assert_eq!(discounted(Decimal::new(25, 2), pct(50), 2), Some(Decimal::new(13, 2)));
-        assert_eq!(discounted(Decimal::new(2001, 3), pct(50), 3), Some(Decimal::new(1001, 3)));
+        assert_eq!(
+            discounted(Decimal::new(25, 2), pct(50), 2),
+            Some(Decimal::new(13, 2))
+        );
+        assert_eq!(
+            discounted(Decimal::new(2001, 3), pct(50), 3),
+            Some(Decimal::new(1001, 3))
+        );
         // JPY has no minor unit: 999 × 0.75 = 749.25 → 749.
-        assert_eq!(discounted(Decimal::from(999), pct(25), 0), Some(Decimal::from(749)));
+        assert_eq!(
+            discounted(Decimal::from(999), pct(25), 0),
+            Some(Decimal::from(749))
+        );
         // Managed services: 199 + 399 + 299 at 20 % off.
-        assert_eq!(discounted(Decimal::from(897), pct(20), 2), Some(Decimal::new(71760, 2)));
+        assert_eq!(
+            discounted(Decimal::from(897), pct(20), 2),
+            Some(Decimal::new(71760, 2))
+        );
     }
 
     proptest! {

@@ -20,7 +20,7 @@ pub struct PlanPath {
 
 /// Classifies a catalog-relative path like `plans/projects/shopcore-commerce-api.toml`.
 /// The error variant is a diagnostic without a location (the caller attaches the file).
-pub fn classify(path: &str) -> Result<PlanPath, Diagnostic> {
+pub fn classify(path: &str) -> Result<PlanPath, Box<Diagnostic>> {
     let rest = path.strip_prefix("plans/").unwrap_or(path);
     let (dir, name) = rest.rsplit_once('/').unwrap_or(("", rest));
     let layer = match dir {
@@ -28,24 +28,30 @@ pub fn classify(path: &str) -> Result<PlanPath, Diagnostic> {
         "projects" => LayerKind::Project,
         "products" => LayerKind::Product,
         _ => {
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 Code::MisplacedFile,
                 format!("`{path}` is not in a layer folder"),
             )
-            .with_help("plan files live directly in `plans/core/`, `plans/projects/` or `plans/products/`"));
+            .with_help(
+                "plan files live directly in `plans/core/`, `plans/projects/` or `plans/products/`",
+            )));
         }
     };
     let Some(format) = Format::from_path(name) else {
-        return Err(Diagnostic::error(
-            Code::UnsupportedFile,
-            format!("`{path}` is not a plan file"),
-        )
-        .with_help("plan files are `.toml` or `.json`; move other files out of `plans/`"));
+        return Err(Box::new(
+            Diagnostic::error(
+                Code::UnsupportedFile,
+                format!("`{path}` is not a plan file"),
+            )
+            .with_help("plan files are `.toml` or `.json`; move other files out of `plans/`"),
+        ));
     };
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
-    if layer != LayerKind::Core {
-        if let Err(e) = Slug::new(&stem) {
-            return Err(Diagnostic::error(
+    if layer != LayerKind::Core
+        && let Err(e) = Slug::new(&stem)
+    {
+        return Err(Box::new(
+            Diagnostic::error(
                 Code::InvalidFileName,
                 format!("file name `{name}` is not a valid slug"),
             )
@@ -53,8 +59,8 @@ pub fn classify(path: &str) -> Result<PlanPath, Diagnostic> {
                 "a {} file is named after its slug; {}",
                 layer.name(),
                 e.split_once(": ").map_or(e.as_str(), |(_, h)| h)
-            )));
-        }
+            )),
+        ));
     }
     Ok(PlanPath {
         layer,
@@ -70,12 +76,33 @@ mod tests {
     #[test]
     fn classifies_layers_and_rejects_everything_else() {
         let p = classify("plans/projects/shop-api.json").unwrap();
-        assert_eq!((p.layer, p.format, p.stem.as_str()), (LayerKind::Project, Format::Json, "shop-api"));
-        assert_eq!(classify("plans/core/00-defaults.toml").unwrap().layer, LayerKind::Core);
-        assert_eq!(classify("plans/README.md").unwrap_err().code, Code::MisplacedFile);
-        assert_eq!(classify("plans/products/a.yaml").unwrap_err().code, Code::UnsupportedFile);
-        assert_eq!(classify("plans/products/.gitkeep").unwrap_err().code, Code::UnsupportedFile);
-        assert_eq!(classify("plans/products/Pro.toml").unwrap_err().code, Code::InvalidFileName);
-        assert_eq!(classify("plans/products/x/a.toml").unwrap_err().code, Code::MisplacedFile);
+        assert_eq!(
+            (p.layer, p.format, p.stem.as_str()),
+            (LayerKind::Project, Format::Json, "shop-api")
+        );
+        assert_eq!(
+            classify("plans/core/00-defaults.toml").unwrap().layer,
+            LayerKind::Core
+        );
+        assert_eq!(
+            classify("plans/README.md").unwrap_err().code,
+            Code::MisplacedFile
+        );
+        assert_eq!(
+            classify("plans/products/a.yaml").unwrap_err().code,
+            Code::UnsupportedFile
+        );
+        assert_eq!(
+            classify("plans/products/.gitkeep").unwrap_err().code,
+            Code::UnsupportedFile
+        );
+        assert_eq!(
+            classify("plans/products/Pro.toml").unwrap_err().code,
+            Code::InvalidFileName
+        );
+        assert_eq!(
+            classify("plans/products/x/a.toml").unwrap_err().code,
+            Code::MisplacedFile
+        );
     }
 }

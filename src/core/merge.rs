@@ -166,8 +166,13 @@ impl MNode {
     fn filled(mut self, node: &Node) -> MNode {
         if let (MValue::Table(t), Value::Table(src)) = (&mut self.value, &node.value) {
             for (k, e) in src {
-                let child = MNode::from_node(&e.node, self.origin.file, Some(e.key_span.clone()), self.origin.layer)
-                    .filled(&e.node);
+                let child = MNode::from_node(
+                    &e.node,
+                    self.origin.file,
+                    Some(e.key_span.clone()),
+                    self.origin.layer,
+                )
+                .filled(&e.node);
                 t.entries.insert(k.clone(), child);
             }
         }
@@ -234,7 +239,15 @@ impl Merger<'_> {
             base.removed.remove(key);
             match (inherited, &entry.node.value) {
                 // Table onto table: merge key by key, keeping the table's first origin.
-                (Some(mut old @ MNode { value: MValue::Table(_), .. }), Value::Table(lt)) => {
+                (
+                    Some(
+                        mut old @ MNode {
+                            value: MValue::Table(_),
+                            ..
+                        },
+                    ),
+                    Value::Table(lt),
+                ) => {
                     if let MValue::Table(ot) = &mut old.value {
                         self.table(ot, lt);
                     }
@@ -295,7 +308,11 @@ impl Merger<'_> {
                         Code::RemoveMissing,
                         format!(
                             "cannot remove `{key}`: no lower layer defines it{}",
-                            if here.is_empty() { String::new() } else { format!(" in `{here}`") }
+                            if here.is_empty() {
+                                String::new()
+                            } else {
+                                format!(" in `{here}`")
+                            }
                         ),
                     )
                     .at(self.file, item.span.clone(), "nothing to remove")
@@ -321,10 +338,17 @@ impl Merger<'_> {
         let locked = lock.path.join(".");
         Diagnostic::error(
             Code::LockedPath,
-            format!("`{path}` is locked by core and cannot be overridden in a {} file", self.layer.name()),
+            format!(
+                "`{path}` is locked by core and cannot be overridden in a {} file",
+                self.layer.name()
+            ),
         )
         .at(self.file, span, "override of a locked path")
-        .with_secondary(lock.file, lock.span.clone(), format!("`{locked}` locked here"))
+        .with_secondary(
+            lock.file,
+            lock.span.clone(),
+            format!("`{locked}` locked here"),
+        )
         .with_help("remove this override, or change the value in core")
     }
 }
@@ -338,7 +362,12 @@ mod tests {
 
     fn doc(sources: &mut Sources, path: &str, text: &str) -> (FileId, Node) {
         let src = SourceFile::new(path, text);
-        let node = parse(FileId::for_tests(sources.len()), &src, Format::from_path(path).unwrap()).unwrap();
+        let node = parse(
+            FileId::for_tests(sources.len()),
+            &src,
+            Format::from_path(path).unwrap(),
+        )
+        .unwrap();
         (sources.add(src), node)
     }
 
@@ -357,13 +386,24 @@ mod tests {
     fn tables_merge_and_scalars_replace_with_provenance() {
         let (m, d) = merged(
             &[
-                ("core.toml", "[a]\nx = 1\ny = [1, 2]\n[a.n]\np = 1\n", LayerKind::Core),
-                ("proj.json", r#"{"a": {"y": [3], "n": {"q": 2}}}"#, LayerKind::Project),
+                (
+                    "core.toml",
+                    "[a]\nx = 1\ny = [1, 2]\n[a.n]\np = 1\n",
+                    LayerKind::Core,
+                ),
+                (
+                    "proj.json",
+                    r#"{"a": {"y": [3], "n": {"q": 2}}}"#,
+                    LayerKind::Project,
+                ),
             ],
             &[],
         );
         assert!(d.is_empty());
-        assert_eq!(m.to_json(), serde_json::json!({"a": {"x": 1, "y": [3], "n": {"p": 1, "q": 2}}}));
+        assert_eq!(
+            m.to_json(),
+            serde_json::json!({"a": {"x": 1, "y": [3], "n": {"p": 1, "q": 2}}})
+        );
         let y = m.locate(&[Seg::Key("a".into()), Seg::Key("y".into())]);
         assert_eq!(y.origin.layer, LayerKind::Project);
         assert_eq!(y.overridden.len(), 1);
@@ -377,34 +417,66 @@ mod tests {
             ("p.json", r#"{"t": {"_remove": ["b"]}}"#),
         ] {
             let (m, d) = merged(
-                &[("c.toml", "[t]\na = 1\nb = 2\n", LayerKind::Core), (path, text, LayerKind::Project)],
+                &[
+                    ("c.toml", "[t]\na = 1\nb = 2\n", LayerKind::Core),
+                    (path, text, LayerKind::Project),
+                ],
                 &[],
             );
             assert!(d.is_empty(), "{d:?}");
             assert_eq!(m.to_json(), serde_json::json!({"t": {"a": 1}}));
-            assert!(m.get("t").unwrap().table().unwrap().removed.contains_key("b"));
+            assert!(
+                m.get("t")
+                    .unwrap()
+                    .table()
+                    .unwrap()
+                    .removed
+                    .contains_key("b")
+            );
         }
     }
 
     #[test]
     fn removing_what_is_not_inherited_suggests_a_name() {
         let (_, d) = merged(
-            &[("c.toml", "[t]\nalpha = 1\n", LayerKind::Core), ("p.toml", "[t]\n_remove = [\"alpa\"]\n", LayerKind::Project)],
+            &[
+                ("c.toml", "[t]\nalpha = 1\n", LayerKind::Core),
+                ("p.toml", "[t]\n_remove = [\"alpa\"]\n", LayerKind::Project),
+            ],
             &[],
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, Code::RemoveMissing);
-        assert_eq!(d[0].help.as_deref(), Some("an inherited entry with a similar name exists: `alpha`"));
+        assert_eq!(
+            d[0].help.as_deref(),
+            Some("an inherited entry with a similar name exists: `alpha`")
+        );
     }
 
     #[test]
     fn locked_paths_reject_overrides_below_core() {
-        let lock = Lock { path: vec!["policy".into(), "guardrails".into()], file: FileId::for_tests(0), span: 0..1 };
+        let lock = Lock {
+            path: vec!["policy".into(), "guardrails".into()],
+            file: FileId::for_tests(0),
+            span: 0..1,
+        };
         let (m, d) = merged(
             &[
-                ("c.toml", "[policy.guardrails]\nmax_discount = 30\n", LayerKind::Core),
-                ("c2.toml", "[policy.guardrails]\nmax_discount = 35\n", LayerKind::Core),
-                ("p.toml", "[policy.guardrails]\nmax_discount = 90\n[policy.trial]\nmax_days = 3\n", LayerKind::Project),
+                (
+                    "c.toml",
+                    "[policy.guardrails]\nmax_discount = 30\n",
+                    LayerKind::Core,
+                ),
+                (
+                    "c2.toml",
+                    "[policy.guardrails]\nmax_discount = 35\n",
+                    LayerKind::Core,
+                ),
+                (
+                    "p.toml",
+                    "[policy.guardrails]\nmax_discount = 90\n[policy.trial]\nmax_days = 3\n",
+                    LayerKind::Project,
+                ),
             ],
             std::slice::from_ref(&lock),
         );
@@ -444,7 +516,10 @@ mod tests {
 
     fn merge_json(docs: &[&serde_json::Value]) -> serde_json::Value {
         let texts: Vec<String> = docs.iter().map(|d| d.to_string()).collect();
-        let layers: Vec<_> = texts.iter().map(|t| ("x.json", t.as_str(), LayerKind::Core)).collect();
+        let layers: Vec<_> = texts
+            .iter()
+            .map(|t| ("x.json", t.as_str(), LayerKind::Core))
+            .collect();
         merged(&layers, &[]).0.to_json()
     }
 

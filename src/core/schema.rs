@@ -249,10 +249,10 @@ fn expand<'a>(root: &'a Value, s: &'a Value) -> Vec<&'a Value> {
         if guard > 256 {
             break;
         }
-        if let Some(r) = s.get("$ref").and_then(Value::as_str) {
-            if let Some(target) = r.strip_prefix('#').and_then(|p| root.pointer(p)) {
-                stack.push(target);
-            }
+        if let Some(r) = s.get("$ref").and_then(Value::as_str)
+            && let Some(target) = r.strip_prefix('#').and_then(|p| root.pointer(p))
+        {
+            stack.push(target);
         }
         for k in ["anyOf", "oneOf", "allOf"] {
             if let Some(Value::Array(branches)) = s.get(k) {
@@ -297,8 +297,15 @@ mod tests {
     #[test]
     fn known_keys_follow_refs_and_maps() {
         let s = Which::ApiPlan.generate();
-        let path = [Seg::Key("api".into()), Seg::Key("tiers".into()), Seg::Key("x".into())];
+        let path = [
+            Seg::Key("api".into()),
+            Seg::Key("tiers".into()),
+            Seg::Key("x".into()),
+        ];
         let keys = known_keys(&s, &path);
-        assert!(keys.contains("trial_days") && keys.contains("quotas"), "{keys:?}");
+        assert!(
+            keys.contains("trial_days") && keys.contains("quotas"),
+            "{keys:?}"
+        );
     }
 }

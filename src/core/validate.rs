@@ -74,13 +74,21 @@ impl Checker {
                     if is_map {
                         let help = schema::description_at(&self.schema, &child);
                         out.push(
-                            Diagnostic::error(Code::InvalidValue, format!("invalid key `{key}` in `{at}`"))
-                                .at(k.file, span, "invalid key")
-                                .with_help_opt(help.map(|h| format!("keys here are slugs; {}", lower_first(&h)))),
+                            Diagnostic::error(
+                                Code::InvalidValue,
+                                format!("invalid key `{key}` in `{at}`"),
+                            )
+                            .at(k.file, span, "invalid key")
+                            .with_help_opt(
+                                help.map(|h| format!("keys here are slugs; {}", lower_first(&h))),
+                            ),
                         );
                         continue;
                     }
-                    let candidates = known.iter().map(String::as_str).filter(|k| *k != REMOVE_KEY);
+                    let candidates = known
+                        .iter()
+                        .map(String::as_str)
+                        .filter(|k| *k != REMOVE_KEY);
                     let help = match suggest(key, candidates.clone()) {
                         Some(s) => format!("a field with a similar name exists: `{s}`"),
                         None => format!("expected one of {}", list(candidates)),
@@ -94,12 +102,28 @@ impl Checker {
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let what = if at.is_empty() { "the document".to_string() } else { format!("`{at}`") };
+                let what = if at.is_empty() {
+                    "the document".to_string()
+                } else {
+                    format!("`{at}`")
+                };
                 out.push(
-                    Diagnostic::error(Code::MissingField, format!("missing field `{name}` in {what}"))
-                        .at(here.file, here.header(), format!("`{name}` is required here"))
-                        .with_help_opt(schema::description_at(&self.schema, &[path, &[Seg::Key(name.to_string())]].concat())
-                            .map(|d| format!("`{name}`: {}", lower_first(&d)))),
+                    Diagnostic::error(
+                        Code::MissingField,
+                        format!("missing field `{name}` in {what}"),
+                    )
+                    .at(
+                        here.file,
+                        here.header(),
+                        format!("`{name}` is required here"),
+                    )
+                    .with_help_opt(
+                        schema::description_at(
+                            &self.schema,
+                            &[path, &[Seg::Key(name.to_string())]].concat(),
+                        )
+                        .map(|d| format!("`{name}`: {}", lower_first(&d))),
+                    ),
                 );
             }
             ValidationErrorKind::Type { kind } => {
@@ -129,22 +153,39 @@ impl Checker {
                 let value = here.value.clone().unwrap_or_default();
                 let help = match suggest(value.trim_matches('"'), opts.iter().copied()) {
                     Some(s) => format!("did you mean `{s}`?"),
-                    None if opts.len() <= 8 => format!("expected one of {}", list(opts.iter().copied())),
+                    None if opts.len() <= 8 => {
+                        format!("expected one of {}", list(opts.iter().copied()))
+                    }
                     None => schema::description_at(&self.schema, path).unwrap_or_default(),
                 };
                 out.push(
-                    Diagnostic::error(Code::InvalidValue, format!("invalid value {} for `{at}`", tick(&value)))
-                        .at(here.file, here.span.clone(), "invalid value")
-                        .with_help(help),
+                    Diagnostic::error(
+                        Code::InvalidValue,
+                        format!("invalid value {} for `{at}`", tick(&value)),
+                    )
+                    .at(here.file, here.span.clone(), "invalid value")
+                    .with_help(help),
                 );
             }
-            ValidationErrorKind::Minimum { limit } | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                out.push(self.simple(path, &here, format!("`{at}` is below its minimum of {limit}")));
+            ValidationErrorKind::Minimum { limit }
+            | ValidationErrorKind::ExclusiveMinimum { limit } => {
+                out.push(self.simple(
+                    path,
+                    &here,
+                    format!("`{at}` is below its minimum of {limit}"),
+                ));
             }
-            ValidationErrorKind::Maximum { limit } | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                out.push(self.simple(path, &here, format!("`{at}` is above its maximum of {limit}")));
+            ValidationErrorKind::Maximum { limit }
+            | ValidationErrorKind::ExclusiveMaximum { limit } => {
+                out.push(self.simple(
+                    path,
+                    &here,
+                    format!("`{at}` is above its maximum of {limit}"),
+                ));
             }
-            ValidationErrorKind::MinLength { .. } | ValidationErrorKind::MinItems { .. } | ValidationErrorKind::MinProperties { .. } => {
+            ValidationErrorKind::MinLength { .. }
+            | ValidationErrorKind::MinItems { .. }
+            | ValidationErrorKind::MinProperties { .. } => {
                 out.push(self.simple(path, &here, format!("`{at}` must not be empty")));
             }
             ValidationErrorKind::Pattern { .. }
@@ -154,7 +195,10 @@ impl Checker {
             | ValidationErrorKind::OneOfMultipleValid { .. }
             | ValidationErrorKind::Constant { .. }
             | ValidationErrorKind::MaxLength { .. } => {
-                let value = here.value.clone().map_or_else(|| here.describe(), |v| tick(&v));
+                let value = here
+                    .value
+                    .clone()
+                    .map_or_else(|| here.describe(), |v| tick(&v));
                 out.push(self.simple(path, &here, format!("invalid value {value} for `{at}`")));
             }
             ValidationErrorKind::PropertyNames { error } => {
@@ -165,13 +209,20 @@ impl Checker {
                 let k = loc.locate(&child);
                 out.push(
                     Diagnostic::error(Code::InvalidValue, format!("invalid key `{key}` in `{at}`"))
-                        .at(k.file, k.key.clone().unwrap_or(k.span.clone()), "invalid key")
+                        .at(
+                            k.file,
+                            k.key.clone().unwrap_or(k.span.clone()),
+                            "invalid key",
+                        )
                         .with_help_opt(schema::description_at(&self.schema, path)),
                 );
             }
             _ => out.push(
-                Diagnostic::error(Code::InvalidValue, format!("invalid value for `{at}`: {fallback}"))
-                    .at(here.file, here.span.clone(), "invalid value"),
+                Diagnostic::error(
+                    Code::InvalidValue,
+                    format!("invalid value for `{at}`: {fallback}"),
+                )
+                .at(here.file, here.span.clone(), "invalid value"),
             ),
         }
     }
@@ -185,7 +236,7 @@ impl Checker {
 
 /// Typed deserialization after schema validation: newtype checks the schema cannot express
 /// (an amount with more decimals than its currency allows) are reported at their path.
-pub fn typed<T: DeserializeOwned>(instance: Json, loc: &dyn Locate) -> Result<T, Diagnostic> {
+pub fn typed<T: DeserializeOwned>(instance: Json, loc: &dyn Locate) -> Result<T, Box<Diagnostic>> {
     serde_path_to_error::deserialize::<_, T>(instance).map_err(|e| {
         let path: Vec<Seg> = e
             .path()
@@ -197,8 +248,13 @@ pub fn typed<T: DeserializeOwned>(instance: Json, loc: &dyn Locate) -> Result<T,
             })
             .collect();
         let here = loc.locate(&path);
-        Diagnostic::error(Code::InvalidValue, e.inner().to_string())
-            .at(here.file, here.span.clone(), "invalid value")
+        Box::new(
+            Diagnostic::error(Code::InvalidValue, e.inner().to_string()).at(
+                here.file,
+                here.span.clone(),
+                "invalid value",
+            ),
+        )
     })
 }
 
@@ -243,7 +299,9 @@ impl Locate for FileDoc<'_> {
         let mut key = None;
         for seg in path {
             let next = match (&n.value, seg) {
-                (Value::Table(t), Seg::Key(k)) => t.get(k).map(|e| (Some(e.key_span.clone()), &e.node)),
+                (Value::Table(t), Seg::Key(k)) => {
+                    t.get(k).map(|e| (Some(e.key_span.clone()), &e.node))
+                }
                 (Value::Array(a), Seg::Index(i)) => a.get(*i).map(|n| (None, n)),
                 _ => None,
             };
@@ -313,7 +371,11 @@ fn tick(v: &str) -> String {
 }
 
 fn list<'a>(items: impl IntoIterator<Item = &'a str>) -> String {
-    items.into_iter().map(|s| format!("`{s}`")).collect::<Vec<_>>().join(", ")
+    items
+        .into_iter()
+        .map(|s| format!("`{s}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 fn lower_first(s: &str) -> String {

@@ -18,7 +18,11 @@ use crate::core::model::ids::Instant;
 use crate::core::schema;
 
 #[derive(Parser)]
-#[command(name = "plancat", version, about = "Compile layered plan and catalog files into versioned snapshots")]
+#[command(
+    name = "plancat",
+    version,
+    about = "Compile layered plan and catalog files into versioned snapshots"
+)]
 pub struct Cli {
     /// The catalog's root directory (holding `plans/`).
     #[arg(long, global = true, default_value = ".", value_name = "DIR")]
@@ -108,7 +112,11 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
             0 | 1 => String::new(),
             n => format!(" and {} more", n - 1),
         };
-        out.status("Publishing", &format!("{} {} ({why}{more})", s.slug, s.plan_version), false);
+        out.status(
+            "Publishing",
+            &format!("{} {} ({why}{more})", s.slug, s.plan_version),
+            false,
+        );
     }
     out.status("Finished", &a.summary(), false);
     Ok(Outcome::Clean)
@@ -119,14 +127,25 @@ fn check(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
     let mut a = analyze(root, now())?;
     for p in &a.publications {
         let s = &p.snapshot;
-        let plan = a.compiled.plans.iter().find(|c| c.slug == s.slug).expect("published plans compiled");
+        let plan = a
+            .compiled
+            .plans
+            .iter()
+            .find(|c| c.slug == s.slug)
+            .expect("published plans compiled");
         a.diags.push(
             Diagnostic::error(
                 Code::LedgerStale,
-                format!("`out/snapshots/` is out of date for `{}`: `plancat build` would publish {}", s.slug, s.plan_version),
+                format!(
+                    "`out/snapshots/` is out of date for `{}`: `plancat build` would publish {}",
+                    s.slug, s.plan_version
+                ),
             )
             .at(plan.file, 0..0, "changed since the last published version")
-            .with_help(format!("{}; run `plancat build` and commit `out/snapshots/`", p.reasons.join("; "))),
+            .with_help(format!(
+                "{}; run `plancat build` and commit `out/snapshots/`",
+                p.reasons.join("; ")
+            )),
         );
     }
     if out.report(&mut a.diags, &a.compiled) {
@@ -149,7 +168,9 @@ fn schema_cmd(root: &Path, check: bool, out: &mut Output) -> Result<Outcome, Edg
                 out.error(&format!("`schemas/{name}` is out of date"));
                 out.raw(&format!(
                     "{}",
-                    diff.unified_diff().context_radius(2).header(&format!("schemas/{name}"), "generated")
+                    diff.unified_diff()
+                        .context_radius(2)
+                        .header(&format!("schemas/{name}"), "generated")
                 ));
             }
         } else {
@@ -157,11 +178,19 @@ fn schema_cmd(root: &Path, check: bool, out: &mut Output) -> Result<Outcome, Edg
         }
     }
     if stale > 0 {
-        out.status("error", &format!("{stale} schema file(s) out of date: run `plancat schema`"), true);
+        out.status(
+            "error",
+            &format!("{stale} schema file(s) out of date: run `plancat schema`"),
+            true,
+        );
         return Ok(Outcome::Problems);
     }
     let verb = if check { "Checked" } else { "Wrote" };
-    out.status(verb, &format!("{} schemas in `schemas/`", schema::Which::ALL.len()), false);
+    out.status(
+        verb,
+        &format!("{} schemas in `schemas/`", schema::Which::ALL.len()),
+        false,
+    );
     Ok(Outcome::Clean)
 }
 
@@ -176,7 +205,12 @@ struct Analysis {
 impl Analysis {
     /// `39 plans: 2 published, 34 unchanged, 3 drafts not published`.
     fn summary(&self) -> String {
-        let live = self.compiled.plans.iter().filter(|p| p.status() != Status::Draft).count();
+        let live = self
+            .compiled
+            .plans
+            .iter()
+            .filter(|p| p.status() != Status::Draft)
+            .count();
         let drafts = self.compiled.plans.len() - live;
         let published = self.publications.len();
         format!(
@@ -189,7 +223,12 @@ impl Analysis {
 
     /// `39 plans: 36 snapshots up to date, 3 drafts not published`.
     fn check_summary(&self) -> String {
-        let live = self.compiled.plans.iter().filter(|p| p.status() != Status::Draft).count();
+        let live = self
+            .compiled
+            .plans
+            .iter()
+            .filter(|p| p.status() != Status::Draft)
+            .count();
         let drafts = self.compiled.plans.len() - live;
         format!(
             "{} plans: {live} snapshots up to date, {drafts} draft{} not published",
@@ -252,7 +291,10 @@ impl Output {
             let text = render::human(d, &compiled.sources, self.color);
             let _ = writeln!(self.err, "{text}\n");
         }
-        let errors = diags.iter().filter(|d| d.severity == Severity::Error).count();
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
         let warnings = diags.len() - errors;
         if !diags.is_empty() {
             let _ = writeln!(self.err, "{}", render::summary(errors, warnings));
@@ -270,7 +312,11 @@ impl Output {
         if is_error {
             let _ = writeln!(self.err, "{}: {message}", self.paint(verb, style));
         } else {
-            let _ = writeln!(self.err, "{} {message}", self.paint(&format!("{verb:>12}"), style));
+            let _ = writeln!(
+                self.err,
+                "{} {message}",
+                self.paint(&format!("{verb:>12}"), style)
+            );
         }
     }
 

@@ -75,7 +75,8 @@ impl LedgerLock {
         let path = root.join(LOCK_FILE);
         match File::open(&path) {
             Ok(f) => {
-                f.lock_shared().map_err(|e| EdgeError::io("lock", &path, e))?;
+                f.lock_shared()
+                    .map_err(|e| EdgeError::io("lock", &path, e))?;
                 Ok(LedgerLock(Some(f)))
             }
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LedgerLock(None)),
@@ -121,7 +122,8 @@ pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError>
             fs::remove_file(&dst).map_err(|e| EdgeError::io("replace", &dst, e))?;
         }
         let mut f = File::create(&dst).map_err(|e| EdgeError::io("create", &dst, e))?;
-        f.write_all(bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
+        f.write_all(bytes)
+            .map_err(|e| EdgeError::io("write", &dst, e))?;
     }
     sync_tree(&staging)?;
     swap_into_place(&staging, &live)?;
@@ -192,11 +194,13 @@ fn sync_dir(dir: &Path) -> Result<(), EdgeError> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EdgeError> {
     let dir = path.parent().expect("a file has a parent");
     create_dir(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir).map_err(|e| EdgeError::io("create a file in", dir, e))?;
+    let mut tmp = tempfile::NamedTempFile::new_in(dir)
+        .map_err(|e| EdgeError::io("create a file in", dir, e))?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| EdgeError::io("write", path, e))?;
-    tmp.persist(path).map_err(|e| EdgeError::io("write", path, e.error))?;
+    tmp.persist(path)
+        .map_err(|e| EdgeError::io("write", path, e.error))?;
     sync_dir(dir)
 }
 

@@ -120,7 +120,9 @@ mod tests {
         for c in Code::ALL {
             let s = c.as_str();
             assert!(seen.insert(s), "duplicate code {s}");
-            assert!(s.len() == 5 && s.starts_with('P') && s[1..].bytes().all(|b| b.is_ascii_digit()));
+            assert!(
+                s.len() == 5 && s.starts_with('P') && s[1..].bytes().all(|b| b.is_ascii_digit())
+            );
         }
     }
 }

@@ -115,20 +115,26 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
     if in_promotion(path) {
         return change(Bump::Minor, format!("changed {what}: {arrow}"));
     }
-    if is_currency(path) {
-        if let (Some(o), Some(n)) = (decimal(old), decimal(new)) {
-            return match n.cmp(&o) {
-                Ordering::Greater => change(Bump::Major, format!("price increase on {what}: {arrow}")),
-                _ => change(Bump::Minor, format!("price decrease on {what}: {arrow}")),
-            };
-        }
+    if is_currency(path)
+        && let (Some(o), Some(n)) = (decimal(old), decimal(new))
+    {
+        return match n.cmp(&o) {
+            Ordering::Greater => change(Bump::Major, format!("price increase on {what}: {arrow}")),
+            _ => change(Bump::Minor, format!("price decrease on {what}: {arrow}")),
+        };
     }
     match last {
         "contact_sales" => {
             return if new == &Value::Bool(true) {
-                change(Bump::Major, format!("{} no longer has a public price", subject(path)))
+                change(
+                    Bump::Major,
+                    format!("{} no longer has a public price", subject(path)),
+                )
             } else {
-                change(Bump::Minor, format!("{} now has a public price", subject(path)))
+                change(
+                    Bump::Minor,
+                    format!("{} now has a public price", subject(path)),
+                )
             };
         }
         "trial_days" => {
@@ -139,10 +145,18 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         }
         "per" => {
             // Overage is charged per block: a bigger block is cheaper.
-            return more_is_better(cmp_amount(new, old), "larger overage block on", "smaller overage block on");
+            return more_is_better(
+                cmp_amount(new, old),
+                "larger overage block on",
+                "smaller overage block on",
+            );
         }
         "discount" => {
-            return more_is_better(cmp_amount(new, old), "larger discount on", "smaller discount on");
+            return more_is_better(
+                cmp_amount(new, old),
+                "larger discount on",
+                "smaller discount on",
+            );
         }
         "status" => {
             return if new == "retired" {
@@ -160,8 +174,13 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         let lost = o.iter().any(|x| !n.contains(x));
         let gained = n.iter().any(|x| !o.contains(x));
         return match last {
-            "requires" if gained => change(Bump::Major, format!("new requirement in {what}: {arrow}")),
-            "requires" => change(Bump::Minor, format!("fewer requirements in {what}: {arrow}")),
+            "requires" if gained => {
+                change(Bump::Major, format!("new requirement in {what}: {arrow}"))
+            }
+            "requires" => change(
+                Bump::Minor,
+                format!("fewer requirements in {what}: {arrow}"),
+            ),
             _ if is_copy(path) => change(Bump::Patch, format!("changed {what}")),
             _ if lost => change(Bump::Major, format!("removed from {what}: {arrow}")),
             _ if gained => change(Bump::Minor, format!("added to {what}: {arrow}")),
@@ -200,7 +219,9 @@ fn is_currency(path: &[String]) -> bool {
     path.len() >= 3
         && path[path.len() - 1].len() == 3
         && path[path.len() - 1].bytes().all(|b| b.is_ascii_uppercase())
-        && path.iter().any(|s| s == "price" || s == "bundle_price" || s == "stated_price")
+        && path
+            .iter()
+            .any(|s| s == "price" || s == "bundle_price" || s == "stated_price")
 }
 
 /// "tier `growth`", "quota `calls` of tier `growth`", "price": what a path is about.
@@ -234,8 +255,9 @@ fn describe(path: &[String]) -> String {
         .iter()
         .enumerate()
         .filter(|(i, s)| {
-            !KEYED.iter().any(|(k, _)| *s == k)
-                && !(*i > 0 && KEYED.iter().any(|(k, _)| path[i - 1] == *k))
+            let is_collection = KEYED.iter().any(|(k, _)| *s == k);
+            let is_entry_id = *i > 0 && KEYED.iter().any(|(k, _)| path[i - 1] == *k);
+            !is_collection && !is_entry_id
         })
         .map(|(_, s)| s.as_str())
         .collect();
@@ -304,7 +326,8 @@ mod tests {
 
     #[test]
     fn price_increase_is_major_and_says_where() {
-        let (b, reasons) = classify(&base(), &api("2999.00", json!(1000), 14, json!(true))).unwrap();
+        let (b, reasons) =
+            classify(&base(), &api("2999.00", json!(1000), 14, json!(true))).unwrap();
         assert_eq!(b, Bump::Major);
         assert_eq!(
             reasons,
@@ -314,18 +337,45 @@ mod tests {
 
     #[test]
     fn price_decrease_is_minor() {
-        assert_eq!(bump(&base(), &api("1999.00", json!(1000), 14, json!(true))), Some(Bump::Minor));
+        assert_eq!(
+            bump(&base(), &api("1999.00", json!(1000), 14, json!(true))),
+            Some(Bump::Minor)
+        );
     }
 
     #[test]
     fn quotas_trials_and_features_follow_the_subscriber() {
-        assert_eq!(bump(&base(), &api("2499.00", json!(500), 14, json!(true))), Some(Bump::Major));
-        assert_eq!(bump(&base(), &api("2499.00", json!(5000), 14, json!(true))), Some(Bump::Minor));
-        assert_eq!(bump(&base(), &api("2499.00", json!("unlimited"), 14, json!(true))), Some(Bump::Minor));
-        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 7, json!(true))), Some(Bump::Major));
-        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 30, json!(true))), Some(Bump::Minor));
-        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 14, json!(false))), Some(Bump::Major));
-        assert_eq!(bump(&base(), &api("2499.00", json!(1000), 14, json!(10))), Some(Bump::Major));
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(500), 14, json!(true))),
+            Some(Bump::Major)
+        );
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(5000), 14, json!(true))),
+            Some(Bump::Minor)
+        );
+        assert_eq!(
+            bump(
+                &base(),
+                &api("2499.00", json!("unlimited"), 14, json!(true))
+            ),
+            Some(Bump::Minor)
+        );
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(1000), 7, json!(true))),
+            Some(Bump::Major)
+        );
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(1000), 30, json!(true))),
+            Some(Bump::Minor)
+        );
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(1000), 14, json!(false))),
+            Some(Bump::Major)
+        );
+        assert_eq!(
+            bump(&base(), &api("2499.00", json!(1000), 14, json!(10))),
+            Some(Bump::Major)
+        );
     }
 
     #[test]
@@ -333,7 +383,13 @@ mod tests {
         let mut no_tier = base();
         no_tier["tiers"].as_object_mut().unwrap().clear();
         let (b, r) = classify(&base(), &no_tier).unwrap();
-        assert_eq!((b, r), (Bump::Major, vec!["MAJOR: removed tier `growth`".to_string()]));
+        assert_eq!(
+            (b, r),
+            (
+                Bump::Major,
+                vec!["MAJOR: removed tier `growth`".to_string()]
+            )
+        );
         assert_eq!(bump(&no_tier, &base()), Some(Bump::Minor));
 
         let mut copy = base();
@@ -353,7 +409,10 @@ mod tests {
         mixed["tiers"]["growth"]["trial_days"] = json!(3);
         let (b, reasons) = classify(&base(), &mixed).unwrap();
         assert_eq!(b, Bump::Major);
-        assert!(reasons[0].starts_with("MAJOR: shorter trial on tier `growth`"), "{reasons:?}");
+        assert!(
+            reasons[0].starts_with("MAJOR: shorter trial on tier `growth`"),
+            "{reasons:?}"
+        );
         assert_eq!(reasons.len(), 3);
     }
 

@@ -81,6 +81,9 @@ mod tests {
             content_hash(&json!({})),
             "sha256:44136fa355b3678a1146ad16f7e8649e94fb4fc21fe77e8310c060f61caaff8a"
         );
-        assert_eq!(content_hash(&json!({"a":1,"b":2})), content_hash(&json!({"b":2,"a":1})));
+        assert_eq!(
+            content_hash(&json!({"a":1,"b":2})),
+            content_hash(&json!({"b":2,"a":1}))
+        );
     }
 }

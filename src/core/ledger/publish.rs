@@ -14,8 +14,7 @@ use serde::Serialize;
 use super::bump;
 use super::hash::{content_hash, file_sha256};
 use super::wire::{
-    Bump, CatalogEntry, CatalogIndex, Computed, FORMAT_VERSION, Snapshot, SlugIndex,
-    VersionEntry,
+    Bump, CatalogEntry, CatalogIndex, Computed, FORMAT_VERSION, SlugIndex, Snapshot, VersionEntry,
 };
 use crate::core::compile::CompiledPlan;
 use crate::core::diag::{Code, Diagnostic};
@@ -52,7 +51,11 @@ impl LoadedSlug {
 
     /// The newest version clients may fall back to.
     pub fn latest_live(&self) -> Option<&VersionEntry> {
-        self.index.versions.iter().rev().find(|v| v.yanked.is_none())
+        self.index
+            .versions
+            .iter()
+            .rev()
+            .find(|v| v.yanked.is_none())
     }
 }
 
@@ -66,45 +69,74 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
         referenced.insert(CATALOG_INDEX);
         match parse_json::<CatalogIndex>(CATALOG_INDEX, bytes, sources) {
             Ok(c) => ledger.catalog = c,
-            Err(d) => diags.push(d),
+            Err(d) => diags.push(*d),
         }
     }
 
-    let slug_dirs: BTreeSet<&str> = files.keys().filter_map(|p| p.split_once('/').map(|(d, _)| d)).collect();
+    let slug_dirs: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+        .collect();
     for dir in slug_dirs {
         let index_path = format!("{dir}/index.json");
-        let Some(bytes) = files.get(&index_path) else { continue };
-        referenced.insert(files.get_key_value(&index_path).map(|(k, _)| k.as_str()).unwrap_or_default());
+        let Some(bytes) = files.get(&index_path) else {
+            continue;
+        };
+        referenced.insert(
+            files
+                .get_key_value(&index_path)
+                .map(|(k, _)| k.as_str())
+                .unwrap_or_default(),
+        );
         let index = match parse_json::<SlugIndex>(&index_path, bytes, sources) {
             Ok(i) => i,
             Err(d) => {
-                diags.push(d);
+                diags.push(*d);
                 continue;
             }
         };
         if index.slug.as_str() != dir {
-            diags.push(corrupt(sources, &index_path, bytes, format!("index of `{dir}` names slug `{}`", index.slug)));
+            diags.push(corrupt(
+                sources,
+                &index_path,
+                bytes,
+                format!("index of `{dir}` names slug `{}`", index.slug),
+            ));
         }
         let mut latest = None;
         let mut prev: Option<&VersionEntry> = None;
         for entry in &index.versions {
             let file = format!("{dir}/{}", entry.file);
             if entry.file != format!("{}.json", entry.plan_version) {
-                diags.push(corrupt(sources, &index_path, bytes, format!("version {} points at file `{}`", entry.plan_version, entry.file)));
+                diags.push(corrupt(
+                    sources,
+                    &index_path,
+                    bytes,
+                    format!(
+                        "version {} points at file `{}`",
+                        entry.plan_version, entry.file
+                    ),
+                ));
             }
-            if let Some(p) = prev {
-                if entry.plan_version <= p.plan_version || entry.effective_from <= p.effective_from {
-                    diags.push(corrupt(
+            if let Some(p) = prev
+                && (entry.plan_version <= p.plan_version
+                    || entry.effective_from <= p.effective_from)
+            {
+                diags.push(corrupt(
                         sources,
                         &index_path,
                         bytes,
                         format!("version {} does not follow {} (versions and `effective_from` must increase)", entry.plan_version, p.plan_version),
                     ));
-                }
             }
             prev = Some(entry);
             let Some((key, snap_bytes)) = files.get_key_value(&file) else {
-                diags.push(tampered(sources, &index_path, bytes, format!("published snapshot `{LEDGER_DIR}/{file}` is missing")));
+                diags.push(tampered(
+                    sources,
+                    &index_path,
+                    bytes,
+                    format!("published snapshot `{LEDGER_DIR}/{file}` is missing"),
+                ));
                 continue;
             };
             referenced.insert(key.as_str());
@@ -120,7 +152,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
             let snap = match parse_json::<Snapshot>(&file, snap_bytes, sources) {
                 Ok(s) => s,
                 Err(d) => {
-                    diags.push(d);
+                    diags.push(*d);
                     continue;
                 }
             };
@@ -138,13 +170,18 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
             }
             latest = Some(snap);
         }
-        ledger.slugs.insert(dir.to_string(), LoadedSlug { index, latest });
+        ledger
+            .slugs
+            .insert(dir.to_string(), LoadedSlug { index, latest });
     }
 
     // The catalog index must agree with the per-slug indexes.
     let expected = catalog_index(&ledger.slugs);
     if ledger.catalog != expected && !(files.is_empty() && ledger.catalog.entries.is_empty()) {
-        let bytes = files.get(CATALOG_INDEX).map(Vec::as_slice).unwrap_or_default();
+        let bytes = files
+            .get(CATALOG_INDEX)
+            .map(Vec::as_slice)
+            .unwrap_or_default();
         diags.push(corrupt(
             sources,
             CATALOG_INDEX,
@@ -154,9 +191,14 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
     }
     for path in files.keys().filter(|p| !referenced.contains(p.as_str())) {
         diags.push(
-            Diagnostic::error(Code::LedgerUnexpectedFile, format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"))
-                .at(source(sources, path, &[]), 0..0, "not listed in any index")
-                .with_help("the ledger holds only what `plancat build` published; move this file elsewhere"),
+            Diagnostic::error(
+                Code::LedgerUnexpectedFile,
+                format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"),
+            )
+            .at(source(sources, path, &[]), 0..0, "not listed in any index")
+            .with_help(
+                "the ledger holds only what `plancat build` published; move this file elsewhere",
+            ),
         );
     }
     (ledger, diags)
@@ -172,7 +214,11 @@ pub struct Publication {
 
 /// Decides, for every live or retired plan, whether its content changed since the latest
 /// published version, and if so the new version. Drafts are never published.
-pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant) -> (Vec<Publication>, Vec<Diagnostic>) {
+pub fn plan(
+    plans: &[CompiledPlan],
+    ledger: &Ledger,
+    default_effective: Instant,
+) -> (Vec<Publication>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
     for p in plans.iter().filter(|p| p.status() != Status::Draft) {
@@ -192,19 +238,29 @@ pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant)
             continue;
         }
         let (bump, reasons, required) = match latest {
-            None => (None, vec!["first published version".to_string()], Version::new(1, 0, 0)),
+            None => (
+                None,
+                vec!["first published version".to_string()],
+                Version::new(1, 0, 0),
+            ),
             Some(prev) => {
                 let old = serde_json::json!({ "plan": prev.plan, "computed": prev.computed, "kind": prev.kind, "project": prev.project, "catalog": prev.catalog });
                 let new = serde_json::json!({ "plan": plan, "computed": computed, "kind": p.kind, "project": p.project, "catalog": p.catalog() });
                 let (b, r) = bump::classify(&strip_plan_tag(old), &strip_plan_tag(new))
                     .unwrap_or((Bump::Patch, vec!["PATCH: re-encoded".into()]));
-                let base = loaded.and_then(LoadedSlug::max_version).unwrap_or(&prev.plan_version);
+                let base = loaded
+                    .and_then(LoadedSlug::max_version)
+                    .unwrap_or(&prev.plan_version);
                 (Some(b), r, bump::next(base, b))
             }
         };
         let release = p.release();
         let version = match &release.version {
-            Some(asked) if loaded.and_then(LoadedSlug::max_version).is_some_and(|m| asked <= m) => {
+            Some(asked)
+                if loaded
+                    .and_then(LoadedSlug::max_version)
+                    .is_some_and(|m| asked <= m) =>
+            {
                 diags.push(at_release(p, "version", Code::VersionTooLow, format!(
                     "`release.version` {asked} of `{}` is already published; the next version must be above {}",
                     p.slug,
@@ -223,21 +279,32 @@ pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant)
             None => required,
         };
         let effective_from = release.effective_from.unwrap_or(default_effective);
-        if let Some(prev) = latest {
-            if effective_from <= prev.effective_from {
-                let (what, help) = if release.effective_from.is_some() {
-                    ("`release.effective_from`", "schedule the change after the previous version".to_string())
-                } else {
-                    ("the effective time", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
-                };
-                diags.push(at_release(p, "effective_from", Code::EffectiveFromBackwards, format!(
+        if let Some(prev) = latest
+            && effective_from <= prev.effective_from
+        {
+            let (what, help) = if release.effective_from.is_some() {
+                (
+                    "`release.effective_from`",
+                    "schedule the change after the previous version".to_string(),
+                )
+            } else {
+                ("the effective time", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
+            };
+            diags.push(at_release(
+                p,
+                "effective_from",
+                Code::EffectiveFromBackwards,
+                format!(
                     "{what} {effective_from} of `{}` is not after {} of the previous version {}",
                     p.slug, prev.effective_from, prev.plan_version
-                ), help));
-                continue;
-            }
+                ),
+                help,
+            ));
+            continue;
         }
-        let rollback_to = loaded.and_then(LoadedSlug::latest_live).map(|v| v.plan_version.clone());
+        let rollback_to = loaded
+            .and_then(LoadedSlug::latest_live)
+            .map(|v| v.plan_version.clone());
         let mut snapshot = Snapshot {
             format_version: FORMAT_VERSION,
             slug: p.slug.clone(),
@@ -252,7 +319,11 @@ pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant)
             computed,
         };
         snapshot.content_hash = hash;
-        out.push(Publication { snapshot, bump, reasons });
+        out.push(Publication {
+            snapshot,
+            bump,
+            reasons,
+        });
     }
     (out, diags)
 }
@@ -261,7 +332,11 @@ pub fn plan(plans: &[CompiledPlan], ledger: &Ledger, default_effective: Instant)
 /// `out/snapshots/`). Existing snapshot files are never among them.
 pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
     let mut files = LedgerFiles::new();
-    let mut slugs: BTreeMap<String, SlugIndex> = ledger.slugs.iter().map(|(k, v)| (k.clone(), v.index.clone())).collect();
+    let mut slugs: BTreeMap<String, SlugIndex> = ledger
+        .slugs
+        .iter()
+        .map(|(k, v)| (k.clone(), v.index.clone()))
+        .collect();
     for p in publications {
         let s = &p.snapshot;
         let bytes = pretty(s);
@@ -277,13 +352,15 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
             yanked: None,
         };
         files.insert(format!("{}/{}", s.slug, entry.file), bytes);
-        let index = slugs.entry(s.slug.to_string()).or_insert_with(|| SlugIndex {
-            format_version: FORMAT_VERSION,
-            slug: s.slug.clone(),
-            kind: s.kind,
-            project: s.project.clone(),
-            versions: Vec::new(),
-        });
+        let index = slugs
+            .entry(s.slug.to_string())
+            .or_insert_with(|| SlugIndex {
+                format_version: FORMAT_VERSION,
+                slug: s.slug.clone(),
+                kind: s.kind,
+                project: s.project.clone(),
+                versions: Vec::new(),
+            });
         index.kind = s.kind;
         index.project = s.project.clone();
         index.versions.push(entry);
@@ -295,7 +372,15 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
     if !publications.is_empty() {
         let loaded: BTreeMap<String, LoadedSlug> = slugs
             .into_iter()
-            .map(|(k, index)| (k, LoadedSlug { index, latest: None }))
+            .map(|(k, index)| {
+                (
+                    k,
+                    LoadedSlug {
+                        index,
+                        latest: None,
+                    },
+                )
+            })
             .collect();
         files.insert(CATALOG_INDEX.to_string(), pretty(&catalog_index(&loaded)));
     }
@@ -333,10 +418,10 @@ pub fn pretty(v: &impl Serialize) -> Vec<u8> {
 
 /// `{"plan": {"api": {...}}}` → `{"plan": {...}}`, so reasons read `tiers.growth…`.
 fn strip_plan_tag(mut v: serde_json::Value) -> serde_json::Value {
-    if let Some(plan) = v.get_mut("plan") {
-        if let Some(inner) = plan.as_object().and_then(|o| o.values().next()).cloned() {
-            *plan = inner;
-        }
+    if let Some(plan) = v.get_mut("plan")
+        && let Some(inner) = plan.as_object().and_then(|o| o.values().next()).cloned()
+    {
+        *plan = inner;
     }
     let mut flat = serde_json::Map::new();
     if let serde_json::Value::Object(o) = v {
@@ -352,25 +437,51 @@ fn strip_plan_tag(mut v: serde_json::Value) -> serde_json::Value {
     serde_json::Value::Object(flat)
 }
 
-fn at_release(p: &CompiledPlan, field: &str, code: Code, message: String, help: String) -> Diagnostic {
-    let n = p.tree.locate(&[Seg::Key("release".into()), Seg::Key(field.into())]);
+fn at_release(
+    p: &CompiledPlan,
+    field: &str,
+    code: Code,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    let n = p
+        .tree
+        .locate(&[Seg::Key("release".into()), Seg::Key(field.into())]);
     let is_field = n.origin.key.is_some() && n.origin.file == p.file && n.table().is_none();
-    let (file, span) = if is_field { (n.origin.file, n.origin.span.clone()) } else { (p.file, 0..0) };
-    Diagnostic::error(code, message).at(file, span, "here").with_help(help)
+    let (file, span) = if is_field {
+        (n.origin.file, n.origin.span.clone())
+    } else {
+        (p.file, 0..0)
+    };
+    Diagnostic::error(code, message)
+        .at(file, span, "here")
+        .with_help(help)
 }
 
 fn source(sources: &mut Sources, rel: &str, bytes: &[u8]) -> crate::core::source::FileId {
-    sources.add(SourceFile::new(format!("{LEDGER_DIR}/{rel}"), String::from_utf8_lossy(bytes)))
+    sources.add(SourceFile::new(
+        format!("{LEDGER_DIR}/{rel}"),
+        String::from_utf8_lossy(bytes),
+    ))
 }
 
-fn parse_json<T: serde::de::DeserializeOwned>(rel: &str, bytes: &[u8], sources: &mut Sources) -> Result<T, Diagnostic> {
+fn parse_json<T: serde::de::DeserializeOwned>(
+    rel: &str,
+    bytes: &[u8],
+    sources: &mut Sources,
+) -> Result<T, Box<Diagnostic>> {
     serde_json::from_slice(bytes).map_err(|e| {
         let id = source(sources, rel, bytes);
         let src = sources.get(id);
         let offset = src.offset(e.line(), e.column());
-        Diagnostic::error(Code::LedgerCorrupt, format!("cannot read `{LEDGER_DIR}/{rel}`: {e}"))
-            .at(id, offset..offset, "here")
-            .with_help("ledger files are written by `plancat build`; restore this file from version control")
+        Box::new(Diagnostic::error(
+            Code::LedgerCorrupt,
+            format!("cannot read `{LEDGER_DIR}/{rel}`: {e}"),
+        )
+        .at(id, offset..offset, "here")
+        .with_help(
+            "ledger files are written by `plancat build`; restore this file from version control",
+        ))
     })
 }
 

@@ -17,7 +17,9 @@ use crate::core::model::product::{Product, ProductKind, ProductPrice};
 pub const FORMAT_VERSION: u32 = 1;
 
 /// What a published plan is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum EntityKind {
     Api,
@@ -67,8 +69,8 @@ pub struct Snapshot {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "snake_case", deny_unknown_fields)]
 pub enum PublishedPlan {
-    Api(Api),
-    Product(Product),
+    Api(Box<Api>),
+    Product(Box<Product>),
 }
 
 /// Values plancat computes rather than reads, like a bundle's price.

@@ -2,8 +2,8 @@
 //! tiers, quotas, features, add-ons and promotions. Collections an override touches one entry
 //! at a time are keyed maps, never arrays.
 
-use std::collections::BTreeMap;
 use std::borrow::Cow;
+use std::collections::BTreeMap;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
@@ -11,7 +11,9 @@ use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 use super::ids::{Instant, Slug};
 use super::money::{Percent, Price};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Status {
     Draft,
@@ -88,7 +90,9 @@ pub struct Quota {
     pub overage: Option<Overage>,
 }
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum Period {
     Hour,

@@ -124,7 +124,17 @@ mod tests {
         for ok in ["a", "growth-plus", "shopcore-commerce-api", "v2"] {
             assert!(Slug::new(ok).is_ok(), "{ok}");
         }
-        for bad in ["", "Pro", "../x", "a--b", "-a", "a-", "a_b", "a b", &"a".repeat(65)] {
+        for bad in [
+            "",
+            "Pro",
+            "../x",
+            "a--b",
+            "-a",
+            "a-",
+            "a_b",
+            "a b",
+            &"a".repeat(65),
+        ] {
             assert!(Slug::new(bad).is_err(), "{bad}");
         }
     }

@@ -17,8 +17,9 @@ pub struct CurrencyCode(iso_currency::Currency);
 
 impl CurrencyCode {
     pub fn new(code: &str) -> Result<Self, String> {
-        let c = iso_currency::Currency::from_code(code)
-            .ok_or_else(|| format!("unknown currency `{code}`: expected an ISO 4217 code like `USD`"))?;
+        let c = iso_currency::Currency::from_code(code).ok_or_else(|| {
+            format!("unknown currency `{code}`: expected an ISO 4217 code like `USD`")
+        })?;
         c.exponent()
             .ok_or_else(|| format!("currency `{code}` has no minor unit and cannot price plans"))?;
         Ok(CurrencyCode(c))
@@ -300,12 +301,16 @@ mod tests {
 
     #[test]
     fn prices_respect_minor_units() {
-        let ok: Price = serde_json::from_str(r#"{"JPY": "1299", "BHD": "1.250", "INR": "10"}"#)
-            .unwrap();
+        let ok: Price =
+            serde_json::from_str(r#"{"JPY": "1299", "BHD": "1.250", "INR": "10"}"#).unwrap();
         let out = serde_json::to_string(&ok).unwrap();
         assert_eq!(out, r#"{"BHD":"1.250","INR":"10.00","JPY":"1299"}"#);
         let err = serde_json::from_str::<Price>(r#"{"JPY": "12.5"}"#).unwrap_err();
-        assert!(err.to_string().contains("more decimals than JPY allows (0)"), "{err}");
+        assert!(
+            err.to_string()
+                .contains("more decimals than JPY allows (0)"),
+            "{err}"
+        );
         assert!(serde_json::from_str::<Price>(r#"{"XYZ": "1"}"#).is_err());
     }
 

@@ -10,7 +10,9 @@ use super::api::{Promotion, Status};
 use super::ids::Slug;
 use super::money::{Percent, Price};
 
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(rename_all = "snake_case")]
 pub enum ProductKind {
     Frontend,

@@ -21,8 +21,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
         let r = e.range();
         vec![
-            Diagnostic::error(Code::JsonSyntax, format!("invalid JSON: {}", message(e.kind())))
-                .at(file, r.start..r.end, "here"),
+            Diagnostic::error(
+                Code::JsonSyntax,
+                format!("invalid JSON: {}", message(e.kind())),
+            )
+            .at(file, r.start..r.end, "here"),
         ]
     })?;
     let Some(root) = parsed.value else {
@@ -32,7 +35,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     };
     let mut diags = Vec::new();
     let node = convert(file, &root, &mut diags);
-    if diags.is_empty() { Ok(node) } else { Err(diags) }
+    if diags.is_empty() {
+        Ok(node)
+    } else {
+        Err(diags)
+    }
 }
 
 fn convert(file: FileId, v: &ast::Value<'_>, diags: &mut Vec<Diagnostic>) -> Node {
@@ -54,12 +61,9 @@ fn convert(file: FileId, v: &ast::Value<'_>, diags: &mut Vec<Diagnostic>) -> Nod
             );
             Value::Bool(false)
         }
-        ast::Value::Array(a) => Value::Array(
-            a.elements
-                .iter()
-                .map(|e| convert(file, e, diags))
-                .collect(),
-        ),
+        ast::Value::Array(a) => {
+            Value::Array(a.elements.iter().map(|e| convert(file, e, diags)).collect())
+        }
         ast::Value::Object(o) => {
             let mut t = Table::new();
             for p in &o.properties {

@@ -36,7 +36,10 @@ impl Format {
 pub fn decode(path: &str, bytes: &[u8]) -> (SourceFile, Option<(Code, String, usize)>) {
     if bytes.len() > MAX_FILE_BYTES {
         let msg = format!("file is too large: plan files are limited to {MAX_FILE_BYTES} bytes");
-        return (SourceFile::new(path, ""), Some((Code::FileTooLarge, msg, 0)));
+        return (
+            SourceFile::new(path, ""),
+            Some((Code::FileTooLarge, msg, 0)),
+        );
     }
     match std::str::from_utf8(bytes) {
         Ok(text) => (SourceFile::new(path, text), None),
@@ -98,8 +101,11 @@ mod tests {
     #[test]
     fn toml_and_json_give_the_same_tree_values() {
         let t = parse_str("a.toml", "[api]\nname = \"X\"\ntiers.a.order = 1\n").unwrap();
-        let j = parse_str("a.json", r#"{"api": {"tiers": {"a": {"order": 1}}, "name": "X"}}"#)
-            .unwrap();
+        let j = parse_str(
+            "a.json",
+            r#"{"api": {"tiers": {"a": {"order": 1}}, "name": "X"}}"#,
+        )
+        .unwrap();
         assert_eq!(t.value.to_json(), j.value.to_json());
     }
 
@@ -112,13 +118,22 @@ mod tests {
     #[test]
     fn deep_nesting_is_an_error_not_a_crash() {
         for (path, text) in [
-            ("a.json", format!("{}{}", "[".repeat(100_000), "]".repeat(100_000))),
-            ("a.toml", format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000))),
+            (
+                "a.json",
+                format!("{}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            ),
+            (
+                "a.toml",
+                format!("a = {}{}", "[".repeat(100_000), "]".repeat(100_000)),
+            ),
             ("b.json", format!("{}1{}", "[".repeat(40), "]".repeat(40))),
         ] {
             let e = parse_str(path, &text).unwrap_err();
             assert!(
-                matches!(e[0].code, Code::TooDeep | Code::JsonSyntax | Code::TomlSyntax),
+                matches!(
+                    e[0].code,
+                    Code::TooDeep | Code::JsonSyntax | Code::TomlSyntax
+                ),
                 "{path}: {e:?}"
             );
         }

@@ -13,8 +13,11 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
             .iter()
             .map(|e| {
                 let span = e.span().unwrap_or(0..0);
-                Diagnostic::error(Code::TomlSyntax, format!("invalid TOML: {}", tidy(e.message())))
-                    .at(file, span, "here")
+                Diagnostic::error(
+                    Code::TomlSyntax,
+                    format!("invalid TOML: {}", tidy(e.message())),
+                )
+                .at(file, span, "here")
             })
             .collect());
     }

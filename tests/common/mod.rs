@@ -1,0 +1,80 @@
+//! Helpers shared by the integration tests: run the real binary on a catalog tree on disk.
+
+#![allow(dead_code)]
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+pub const BIN: &str = env!("CARGO_BIN_EXE_plancat");
+
+/// The repository root (the shipped example catalog lives here).
+pub fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// Runs `plancat --root <root> <args…>` without colour.
+pub fn plancat(root: &Path, args: &[&str]) -> Output {
+    Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("the plancat binary runs")
+}
+
+pub fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+/// Copies a directory tree (files and folders only).
+pub fn copy_dir(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from).sort_by_file_name() {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let dst = to.join(rel);
+        if entry.file_type().is_dir() {
+            std::fs::create_dir_all(&dst).unwrap();
+        } else {
+            std::fs::copy(entry.path(), &dst).unwrap();
+        }
+    }
+}
+
+/// A copy of the shipped example catalog (plans and published ledger) in a temporary dir.
+pub fn example_copy() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    copy_dir(&repo().join("plans"), &dir.path().join("plans"));
+    copy_dir(
+        &repo().join("out/snapshots"),
+        &dir.path().join("out/snapshots"),
+    );
+    dir
+}
+
+/// Every file under `dir` (relative `/` path → bytes); empty if `dir` does not exist.
+/// Lock and staging files of a build are not part of the tree.
+pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    let mut out = BTreeMap::new();
+    if !dir.exists() {
+        return out;
+    }
+    for entry in walkdir::WalkDir::new(dir).sort_by_file_name() {
+        let entry = entry.unwrap();
+        if entry.file_type().is_dir() {
+            continue;
+        }
+        let rel = entry
+            .path()
+            .strip_prefix(dir)
+            .unwrap()
+            .to_string_lossy()
+            .replace('\\', "/");
+        if rel == ".plancat.lock" || rel.starts_with(".snapshots.") {
+            continue;
+        }
+        out.insert(rel, std::fs::read(entry.path()).unwrap());
+    }
+    out
+}

@@ -1,0 +1,294 @@
+//! The ledger's guarantees, tested against the real binary: deterministic output, tamper
+//! detection, crash safety under SIGKILL, concurrent builds, and hostile input.
+
+mod common;
+
+use std::path::Path;
+use std::process::Command;
+use std::time::Instant;
+
+use common::{example_copy, plancat, stderr, tree};
+
+const T0: &str = "2026-12-01T00:00:00Z";
+
+fn snapshots(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
+    tree(&root.join("out/snapshots"))
+}
+
+/// A change to core that republishes every live plan (a PATCH: catalog copy).
+fn touch_every_plan(root: &Path) {
+    let p = root.join("plans/core/00-defaults.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(
+        &p,
+        text.replace("7-day refund on frontends", "10-day refund on frontends"),
+    )
+    .unwrap();
+}
+
+#[test]
+fn two_builds_in_different_directories_are_byte_identical() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    let nested = b.path().join("some/deeper/place");
+    for dir in [a.path(), nested.as_path()] {
+        common::copy_dir(&common::repo().join("plans"), &dir.join("plans"));
+        let o = plancat(dir, &["build", "--effective-from", T0]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    let (ta, tb) = (snapshots(a.path()), snapshots(&nested));
+    assert_eq!(
+        ta.len(),
+        36 * 2 + 1,
+        "36 snapshots, 36 indexes, one catalog index"
+    );
+    assert_eq!(ta, tb);
+}
+
+#[test]
+fn key_order_format_and_file_creation_order_do_not_change_a_byte() {
+    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"EUR\"\nlocale = \"de-DE\"\n";
+    let toml = "[api]\nname = \"A\"\nstatus = \"live\"\nsummary = \"s\"\n\
+                [api.tiers.pro]\nname = \"Pro\"\norder = 2\nprice.monthly = { EUR = \"20\" }\n\
+                [api.tiers.basic]\norder = 1\nname = \"Basic\"\nprice = { monthly = { EUR = \"10\" } }\n";
+    let json = r#"{"api": {"tiers": {"basic": {"price": {"monthly": {"EUR": "10.00"}}, "name": "Basic", "order": 1},
+                   "pro": {"order": 2, "price": {"monthly": {"EUR": "20"}}, "name": "Pro"}},
+                   "summary": "s", "status": "live", "name": "A"}}"#;
+    let one = tempfile::tempdir().unwrap();
+    let two = tempfile::tempdir().unwrap();
+    // Files created in opposite orders, one catalog in TOML and the other in JSON.
+    std::fs::create_dir_all(one.path().join("plans/core")).unwrap();
+    std::fs::create_dir_all(one.path().join("plans/projects")).unwrap();
+    std::fs::write(one.path().join("plans/core/a.toml"), core).unwrap();
+    std::fs::write(one.path().join("plans/projects/x-api.toml"), toml).unwrap();
+    std::fs::create_dir_all(two.path().join("plans/projects")).unwrap();
+    std::fs::write(two.path().join("plans/projects/x-api.json"), json).unwrap();
+    std::fs::create_dir_all(two.path().join("plans/core")).unwrap();
+    std::fs::write(two.path().join("plans/core/a.toml"), core).unwrap();
+    for d in [&one, &two] {
+        let o = plancat(d.path(), &["build", "--effective-from", T0]);
+        assert!(o.status.success(), "{}", stderr(&o));
+    }
+    assert_eq!(snapshots(one.path()), snapshots(two.path()));
+}
+
+#[test]
+fn a_hand_edited_snapshot_fails_check_and_build_refuses() {
+    let dir = example_copy();
+    let file = dir
+        .path()
+        .join("out/snapshots/shopcore-commerce-api/1.0.0.json");
+    let text = std::fs::read_to_string(&file).unwrap();
+    std::fs::write(&file, text.replacen("\"2499.00\"", "\"1.00\"", 1)).unwrap();
+    let before = snapshots(dir.path());
+
+    let check = plancat(dir.path(), &["check"]);
+    assert_eq!(check.status.code(), Some(1));
+    let err = stderr(&check);
+    assert!(err.contains("error[P0501]: published snapshot `out/snapshots/shopcore-commerce-api/1.0.0.json` was modified"), "{err}");
+
+    touch_every_plan(dir.path());
+    let build = plancat(dir.path(), &["build", "--effective-from", T0]);
+    assert_eq!(build.status.code(), Some(1), "{}", stderr(&build));
+    assert!(stderr(&build).contains("could not build: nothing was published"));
+    assert_eq!(
+        snapshots(dir.path()),
+        before,
+        "a refused build writes nothing"
+    );
+}
+
+#[test]
+fn a_build_killed_at_any_moment_leaves_the_ledger_before_or_after() {
+    // The ledger the build would produce, from an undisturbed run.
+    let reference = example_copy();
+    touch_every_plan(reference.path());
+    let before = snapshots(reference.path());
+    let started = Instant::now();
+    let o = plancat(reference.path(), &["build", "--effective-from", T0]);
+    let full = started.elapsed();
+    assert!(o.status.success(), "{}", stderr(&o));
+    let after = snapshots(reference.path());
+    assert_ne!(before, after);
+
+    let runs = 40u32;
+    let mut outcomes = [0u32; 2];
+    for i in 0..runs {
+        let dir = example_copy();
+        touch_every_plan(dir.path());
+        let mut child = Command::new(common::BIN)
+            .args(["--root"])
+            .arg(dir.path())
+            .args(["build", "--effective-from", T0])
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .unwrap();
+        // Spread the kills over the whole run, and a little past it.
+        std::thread::sleep(full * i / (runs - 10));
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let now = snapshots(dir.path());
+        if now == before {
+            outcomes[0] += 1;
+        } else if now == after {
+            outcomes[1] += 1;
+        } else {
+            panic!("run {i}: out/snapshots is neither the old nor the new ledger");
+        }
+        // The next build recovers and completes the publication.
+        let o = plancat(dir.path(), &["build", "--effective-from", T0]);
+        assert!(o.status.success(), "run {i}: {}", stderr(&o));
+        assert_eq!(snapshots(dir.path()), after, "run {i}: recovery build");
+    }
+    eprintln!(
+        "killed builds: {} left the old ledger, {} the new one",
+        outcomes[0], outcomes[1]
+    );
+}
+
+#[test]
+fn concurrent_builds_do_not_interleave() {
+    let reference = example_copy();
+    touch_every_plan(reference.path());
+    assert!(
+        plancat(reference.path(), &["build", "--effective-from", T0])
+            .status
+            .success()
+    );
+    let after = snapshots(reference.path());
+
+    for _ in 0..5 {
+        let dir = example_copy();
+        touch_every_plan(dir.path());
+        let spawn = || {
+            Command::new(common::BIN)
+                .arg("--root")
+                .arg(dir.path())
+                .args(["build", "--effective-from", T0])
+                .output()
+        };
+        let (a, b) = std::thread::scope(|s| {
+            let a = s.spawn(spawn);
+            let b = s.spawn(spawn);
+            (a.join().unwrap().unwrap(), b.join().unwrap().unwrap())
+        });
+        assert!(
+            a.status.success() && b.status.success(),
+            "{}{}",
+            stderr(&a),
+            stderr(&b)
+        );
+        // One build published; the other waited for the lock and found nothing to do.
+        let published: Vec<bool> = [&a, &b]
+            .iter()
+            .map(|o| stderr(o).contains("36 published"))
+            .collect();
+        assert_eq!(
+            published.iter().filter(|p| **p).count(),
+            1,
+            "{}\n{}",
+            stderr(&a),
+            stderr(&b)
+        );
+        assert_eq!(snapshots(dir.path()), after);
+        assert!(plancat(dir.path(), &["check"]).status.success());
+    }
+}
+
+/// Hostile inputs: each must give a clear diagnostic and exit 1, never a panic, and write
+/// nothing (a pending publication is held back too).
+#[test]
+fn bad_input_is_a_diagnostic_and_nothing_is_written() {
+    let deep_json = format!("{}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let deep_toml = format!("x = {}{}", "[".repeat(100_000), "]".repeat(100_000));
+    let mut huge = b"[product]\nname = \"".to_vec();
+    huge.extend(std::iter::repeat_n(b'x', 50 * 1024 * 1024));
+    huge.extend(b"\"\n");
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "products/bad.toml",
+            b"[product\nname = 1".to_vec(),
+            "error[P0104]: invalid TOML",
+        ),
+        (
+            "products/bad.json",
+            br#"{"product": {"name": }}"#.to_vec(),
+            "error[P0105]: invalid JSON",
+        ),
+        (
+            "products/bad.toml",
+            b"[product]\nname = 42\n".to_vec(),
+            "error[P0203]: invalid type for `product.name`",
+        ),
+        (
+            "products/bad.toml",
+            b"[product]\nname = \"\xff\xfe\"\n".to_vec(),
+            "error[P0103]: file is not valid UTF-8",
+        ),
+        (
+            "products/bad.toml",
+            Vec::new(),
+            "error[P0106]: plan file is empty",
+        ),
+        (
+            "products/bad.json",
+            deep_json.into_bytes(),
+            "plans/products/bad.json:1:",
+        ),
+        (
+            "products/bad.toml",
+            deep_toml.into_bytes(),
+            "plans/products/bad.toml:1:",
+        ),
+        ("products/bad.toml", huge, "error[P0102]: file is too large"),
+    ];
+    for (path, bytes, expected) in cases {
+        let dir = example_copy();
+        touch_every_plan(dir.path());
+        let before = snapshots(dir.path());
+        std::fs::write(dir.path().join("plans").join(path), &bytes).unwrap();
+        let o = plancat(dir.path(), &["build", "--effective-from", T0]);
+        let err = stderr(&o);
+        assert_eq!(
+            o.status.code(),
+            Some(1),
+            "{path}: {}",
+            &err[..err.len().min(2000)]
+        );
+        assert!(
+            err.contains(expected),
+            "{path}: expected {expected:?} in:\n{}",
+            &err[..err.len().min(2000)]
+        );
+        assert!(!err.contains("panicked"), "{err}");
+        assert_eq!(
+            snapshots(dir.path()),
+            before,
+            "{path}: nothing may be written"
+        );
+    }
+}
+
+#[test]
+fn missing_plans_directory_is_a_usage_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plancat(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).starts_with("error: no `plans/` directory in"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn bad_arguments_exit_with_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = plancat(dir.path(), &["build", "--effective-from", "yesterday"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("invalid date-time `yesterday`"),
+        "{}",
+        stderr(&o)
+    );
+}
