@@ -17,7 +17,10 @@ fn main() {
         let dir = tempfile::tempdir().unwrap();
         generate(dir.path(), products);
         // First build publishes everything; later builds and checks find nothing to publish.
-        let first = time(dir.path(), &["build", "--effective-from", "2026-01-01T00:00:00Z"]);
+        let first = time(
+            dir.path(),
+            &["build", "--effective-from", "2026-01-01T00:00:00Z"],
+        );
         let rebuild = median(|| time(dir.path(), &["build"]));
         let check = median(|| time(dir.path(), &["check"]));
         println!(
@@ -39,7 +42,12 @@ fn main() {
 
 fn time(root: &Path, args: &[&str]) -> Duration {
     let t = Instant::now();
-    let o = Command::new(BIN).arg("--root").arg(root).args(args).output().unwrap();
+    let o = Command::new(BIN)
+        .arg("--root")
+        .arg(root)
+        .args(args)
+        .output()
+        .unwrap();
     let d = t.elapsed();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     d
@@ -66,9 +74,14 @@ fn generate(root: &Path, products: usize) {
          [policy.trial]\nmax_days = 30\n\n[policy.guardrails]\nmax_discount = 30\nmin_gross_margin = 50\n",
     )
     .unwrap();
-    std::fs::write(plans.join("core/10-locks.toml"), "locks = [\"policy.guardrails\"]\n").unwrap();
+    std::fs::write(
+        plans.join("core/10-locks.toml"),
+        "locks = [\"policy.guardrails\"]\n",
+    )
+    .unwrap();
     for p in 0..PROJECTS {
-        let mut s = format!("[api]\nname = \"API {p}\"\nstatus = \"live\"\nsummary = \"Generated.\"\n");
+        let mut s =
+            format!("[api]\nname = \"API {p}\"\nstatus = \"live\"\nsummary = \"Generated.\"\n");
         for (i, tier) in ["starter", "growth", "scale"].iter().enumerate() {
             let price = 29 * (i + 1) * (i + 1);
             s.push_str(&format!(

@@ -36,6 +36,8 @@ pub struct Compiled {
     pub plans: Vec<CompiledPlan>,
     /// Slugs of plans that had errors (nothing about them may be published).
     pub failed: BTreeSet<String>,
+    /// The slug of every project and product file, compiled or not.
+    pub slugs: BTreeSet<String>,
     pub diags: Diagnostics,
 }
 
@@ -113,6 +115,10 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
     // Discover, parse and validate each file on its own.
     let mut parsed = Vec::new();
     let mut failed = BTreeSet::new();
+    // Every project file's slug, parsed or not: a product of a broken project is skipped
+    // quietly rather than told its project does not exist.
+    let mut project_files = BTreeSet::new();
+    let mut slugs = BTreeSet::new();
     for f in files {
         let (src, decode_err) = parse::decode(&f.path, &f.bytes);
         let id = sources.add(src);
@@ -123,6 +129,12 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
                 continue;
             }
         };
+        if path.layer == LayerKind::Project {
+            project_files.insert(path.stem.clone());
+        }
+        if path.layer != LayerKind::Core {
+            slugs.insert(path.stem.clone());
+        }
         let fail = |failed: &mut BTreeSet<String>| {
             if path.layer != LayerKind::Core {
                 failed.insert(path.stem.clone());
@@ -192,6 +204,7 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
             core: &core,
             core_ok,
             locks: &locks,
+            project_files: &project_files,
         };
         plans = layered.plans(&parsed, &mut diags, &mut failed, &plan_checkers);
     }
@@ -203,6 +216,7 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         sources,
         plans,
         failed,
+        slugs,
         diags,
     }
 }
@@ -220,6 +234,7 @@ struct Layered<'a> {
     core: &'a MNode,
     core_ok: bool,
     locks: &'a [Lock],
+    project_files: &'a BTreeSet<String>,
 }
 
 impl Layered<'_> {
@@ -255,6 +270,7 @@ impl Layered<'_> {
             if !unique(p, diags) {
                 continue;
             }
+            let before = diags.len();
             let mut shared = self.core.clone();
             diags.extend(merge::apply(
                 &mut shared,
@@ -265,7 +281,6 @@ impl Layered<'_> {
                 &shared_section,
             ));
             let mut full = shared.clone();
-            let before = diags.len();
             diags.extend(merge::apply(
                 &mut full,
                 p.file,
@@ -295,6 +310,9 @@ impl Layered<'_> {
             {
                 Some((Value::String(name), span)) => match projects.get(name.as_str()) {
                     Some((shared, ok)) => (shared.clone(), *ok, Slug::new(name).ok()),
+                    None if self.project_files.contains(name.as_str()) => {
+                        (self.core.clone(), false, None)
+                    }
                     None => {
                         let help = suggest(name, projects.keys().copied())
                             .map(|s| format!("a project with a similar name exists: `{s}`"))
@@ -498,18 +516,20 @@ fn compute_bundles(
         };
         let price = match compute::bundle_price(bundle, &apis, &products) {
             Ok(price) => price,
-            Err(e) => {
-                let at = match e.component {
-                    Some(c) => p
-                        .tree
-                        .locate(&path(&[Seg::Key("components".into()), Seg::Index(c)])),
-                    None => p.tree.locate(&path(&[])),
-                };
-                diags.push(
-                    Diagnostic::error(Code::UnknownReference, e.message)
-                        .at(at.origin.file, at.origin.span.clone(), "this component")
-                        .with_help_opt(e.help),
-                );
+            Err(errors) => {
+                for e in errors {
+                    let mut at = path(&[]);
+                    if let Some(c) = e.component {
+                        at.extend([Seg::Key("components".into()), Seg::Index(c)]);
+                        at.extend(e.field.map(|f| Seg::Key(f.into())));
+                    }
+                    let n = p.tree.locate(&at);
+                    diags.push(
+                        Diagnostic::error(Code::UnknownReference, e.message)
+                            .at(n.origin.file, n.origin.span.clone(), e.label)
+                            .with_help_opt(e.help),
+                    );
+                }
                 failed.insert(p.slug.to_string());
                 continue;
             }

@@ -16,11 +16,14 @@ use crate::core::model::ids::Slug;
 use crate::core::model::money::{CurrencyCode, Money, Percent, Price};
 use crate::core::model::product::{Bundle, Component, Product, ProductKind, ProductPrice};
 
-/// Why a bundle's price could not be computed; `component` indexes `bundle.components`.
+/// Why a bundle's price could not be computed: `component` indexes `bundle.components`, and
+/// `field` names the component's offending key (`api`, `tier`, `product`).
 #[derive(Debug, PartialEq)]
 pub struct ComputeError {
     pub component: Option<usize>,
+    pub field: Option<&'static str>,
     pub message: String,
+    pub label: &'static str,
     pub help: Option<String>,
 }
 
@@ -34,98 +37,129 @@ pub fn discounted(amount: Decimal, percent: Percent, exponent: u32) -> Option<De
     Some(v.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero))
 }
 
+/// Every component's problem is reported, not only the first.
 pub fn bundle_price(
     bundle: &Bundle,
     apis: &BTreeMap<&Slug, &Api>,
     products: &BTreeMap<&Slug, &Product>,
-) -> Result<ProductPrice, ComputeError> {
+) -> Result<ProductPrice, Vec<ComputeError>> {
     let mut prices = Vec::with_capacity(bundle.components.len());
+    let mut errors = Vec::new();
     for (i, c) in bundle.components.iter().enumerate() {
-        let err = |message: String, help: Option<String>| ComputeError {
-            component: Some(i),
-            message,
-            help,
-        };
-        let p = match c {
-            Component::Tier { api, tier } => {
-                let a = apis.get(api).ok_or_else(|| {
-                    err(
-                        format!("bundle component refers to unknown API `{api}`"),
-                        did_you_mean(api.as_str(), apis.keys().map(|s| s.as_str())),
-                    )
-                })?;
-                let t = a.tiers.get(tier).ok_or_else(|| {
-                    err(
-                        format!("bundle component refers to unknown tier `{tier}` of `{api}`"),
-                        did_you_mean(tier.as_str(), a.tiers.keys().map(Slug::as_str)),
-                    )
-                })?;
-                match &t.price {
-                    TierPrice {
-                        contact_sales: true,
-                        ..
-                    } => {
-                        return Err(err(
-                            format!(
-                                "tier `{tier}` of `{api}` is contact-sales and has no price to bundle"
-                            ),
-                            None,
-                        ));
-                    }
-                    TierPrice {
-                        monthly, yearly, ..
-                    } => ProductPrice {
-                        one_time: None,
-                        monthly: monthly.clone(),
-                        yearly: yearly.clone(),
-                    },
-                }
+        match component_price(c, apis, products) {
+            Ok(p) => prices.push(p),
+            Err(mut e) => {
+                e.component = Some(i);
+                errors.push(e);
             }
-            Component::Product { product } => {
-                let p = products.get(product).ok_or_else(|| {
-                    err(
-                        format!("bundle component refers to unknown product `{product}`"),
-                        did_you_mean(product.as_str(), products.keys().map(|s| s.as_str())),
-                    )
-                })?;
-                if p.kind == ProductKind::Bundle {
-                    return Err(err(
-                        format!("`{product}` is a bundle; bundles cannot contain bundles"),
-                        None,
-                    ));
-                }
-                p.price.clone()
-            }
-        };
-        prices.push(p);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
     }
     let recurring: Vec<&ProductPrice> = prices
         .iter()
         .filter(|p| p.monthly.is_some() || p.yearly.is_some())
         .collect();
     let one_time: Vec<&Price> = prices.iter().filter_map(|p| p.one_time.as_ref()).collect();
-    let all = |get: fn(&ProductPrice) -> Option<&Price>| -> Option<Vec<&Price>> {
-        (!recurring.is_empty())
-            .then(|| recurring.iter().map(|p| get(p)).collect::<Option<Vec<_>>>())?
+    let every_recurring = |get: fn(&ProductPrice) -> Option<&Price>| -> Option<Vec<&Price>> {
+        recurring.iter().map(|p| get(p)).collect()
     };
-    let overflow = || ComputeError {
-        component: None,
-        message: "bundle price overflows".into(),
-        help: None,
-    };
-    let total = |parts: Option<Vec<&Price>>| -> Result<Option<Price>, ComputeError> {
+    let total = |parts: Option<Vec<&Price>>| -> Result<Option<Price>, Vec<ComputeError>> {
         match parts {
             Some(parts) if !parts.is_empty() => {
-                sum_discounted(&parts, bundle.discount).ok_or_else(overflow)
+                sum_discounted(&parts, bundle.discount).ok_or_else(|| {
+                    vec![ComputeError {
+                        component: None,
+                        field: None,
+                        message: "bundle price overflows".into(),
+                        label: "this bundle",
+                        help: None,
+                    }]
+                })
             }
             _ => Ok(None),
         }
     };
     Ok(ProductPrice {
         one_time: total(Some(one_time))?,
-        monthly: total(all(|p| p.monthly.as_ref()))?,
-        yearly: total(all(|p| p.yearly.as_ref()))?,
+        monthly: total(every_recurring(|p| p.monthly.as_ref()))?,
+        yearly: total(every_recurring(|p| p.yearly.as_ref()))?,
     })
+}
+
+/// The price a component brings into a bundle.
+fn component_price(
+    c: &Component,
+    apis: &BTreeMap<&Slug, &Api>,
+    products: &BTreeMap<&Slug, &Product>,
+) -> Result<ProductPrice, ComputeError> {
+    let err = |field: &'static str, message: String, label: &'static str, help: Option<String>| {
+        ComputeError {
+            component: None,
+            field: Some(field),
+            message,
+            label,
+            help,
+        }
+    };
+    match c {
+        Component::Tier { api, tier } => {
+            let a = apis.get(api).ok_or_else(|| {
+                err(
+                    "api",
+                    format!("bundle component refers to unknown API `{api}`"),
+                    "no such API",
+                    did_you_mean(api.as_str(), apis.keys().map(|s| s.as_str())),
+                )
+            })?;
+            let t = a.tiers.get(tier).ok_or_else(|| {
+                err(
+                    "tier",
+                    format!("bundle component refers to unknown tier `{tier}` of `{api}`"),
+                    "no such tier",
+                    did_you_mean(tier.as_str(), a.tiers.keys().map(Slug::as_str)),
+                )
+            })?;
+            match &t.price {
+                TierPrice {
+                    contact_sales: true,
+                    ..
+                } => Err(err(
+                    "tier",
+                    format!("tier `{tier}` of `{api}` is contact-sales and has no price to bundle"),
+                    "contact-sales tier",
+                    None,
+                )),
+                TierPrice {
+                    monthly, yearly, ..
+                } => Ok(ProductPrice {
+                    one_time: None,
+                    monthly: monthly.clone(),
+                    yearly: yearly.clone(),
+                }),
+            }
+        }
+        Component::Product { product } => {
+            let p = products.get(product).ok_or_else(|| {
+                err(
+                    "product",
+                    format!("bundle component refers to unknown product `{product}`"),
+                    "no such product",
+                    did_you_mean(product.as_str(), products.keys().map(|s| s.as_str())),
+                )
+            })?;
+            if p.kind == ProductKind::Bundle {
+                return Err(err(
+                    "product",
+                    format!("`{product}` is a bundle; bundles cannot contain bundles"),
+                    "a bundle",
+                    None,
+                ));
+            }
+            Ok(p.price.clone())
+        }
+    }
 }
 
 /// Sums prices in the currencies all of them have, then discounts. `None` on overflow;

@@ -205,10 +205,16 @@ pub fn subschemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {
                     .get("properties")
                     .and_then(|p| p.get(k))
                     .or_else(|| {
-                        // Keyed maps: schemars writes `patternProperties` for slug keys.
+                        // Keyed maps (slug keys) and prices (currency keys).
                         s.get("patternProperties")
                             .and_then(Value::as_object)
-                            .and_then(|p| p.values().next())
+                            .and_then(|p| {
+                                p.iter()
+                                    .find(|(re, _)| {
+                                        regex::Regex::new(re).is_ok_and(|r| r.is_match(k))
+                                    })
+                                    .map(|(_, v)| v)
+                            })
                     })
                     .or_else(|| s.get("additionalProperties").filter(|a| a.is_object())),
                 Seg::Index(_) => s.get("items").filter(|i| i.is_object()),
@@ -237,6 +243,17 @@ pub fn description_at(root: &Value, path: &[Seg]) -> Option<String> {
         .iter()
         .find_map(|s| s.get("description").and_then(Value::as_str))
         .map(str::to_string)
+}
+
+/// The schema of the *keys* of the table at `path` (`propertyNames`), if any.
+pub fn key_schema_description(root: &Value, path: &[Seg]) -> Option<String> {
+    subschemas_at(root, path).iter().find_map(|s| {
+        let names = s.get("propertyNames")?;
+        expand(root, names)
+            .into_iter()
+            .find_map(|n| n.get("description").and_then(Value::as_str))
+            .map(str::to_string)
+    })
 }
 
 /// Follows `$ref` and flattens `anyOf` / `oneOf` / `allOf` into the list of candidate schemas.

@@ -59,7 +59,11 @@ impl Checker {
         out: &mut Vec<Diagnostic>,
     ) {
         let here = loc.locate(path);
-        let at = display(path);
+        // The path as the message names it: `api.tiers.pro`, or "the document" at the root.
+        let at = match display(path) {
+            p if p.is_empty() => "the document".to_string(),
+            p => format!("`{p}`"),
+        };
         match kind {
             ValidationErrorKind::AdditionalProperties { unexpected } => {
                 let known = schema::known_keys(&self.schema, path);
@@ -72,16 +76,18 @@ impl Checker {
                     let k = loc.locate(&child);
                     let span = k.key.clone().unwrap_or(k.span.clone());
                     if is_map {
-                        let help = schema::description_at(&self.schema, &child);
+                        let lower = key.to_lowercase().replace(['_', ' '], "-");
+                        let help = match crate::core::model::ids::Slug::new(&lower) {
+                            Ok(s) if s.as_str() != key => Some(format!("keys here are slugs (lowercase letters, digits and single hyphens): did you mean `{s}`?")),
+                            _ => Some("keys here are slugs: lowercase letters, digits and single hyphens, like `growth-plus`".to_string()),
+                        };
                         out.push(
                             Diagnostic::error(
                                 Code::InvalidValue,
-                                format!("invalid key `{key}` in `{at}`"),
+                                format!("invalid key `{key}` in {at}"),
                             )
                             .at(k.file, span, "invalid key")
-                            .with_help_opt(
-                                help.map(|h| format!("keys here are slugs; {}", lower_first(&h))),
-                            ),
+                            .with_help_opt(help),
                         );
                         continue;
                     }
@@ -102,15 +108,10 @@ impl Checker {
             }
             ValidationErrorKind::Required { property } => {
                 let name = property.as_str().unwrap_or_default();
-                let what = if at.is_empty() {
-                    "the document".to_string()
-                } else {
-                    format!("`{at}`")
-                };
                 out.push(
                     Diagnostic::error(
                         Code::MissingField,
-                        format!("missing field `{name}` in {what}"),
+                        format!("missing field `{name}` in {at}"),
                     )
                     .at(
                         here.file,
@@ -139,10 +140,10 @@ impl Checker {
                 out.push(
                     Diagnostic::error(
                         Code::InvalidType,
-                        format!("invalid type for `{at}`: expected {expected}, found {found}"),
+                        format!("invalid type for {at}: expected {expected}, found {found}"),
                     )
                     .at(here.file, here.span.clone(), format!("expected {expected}"))
-                    .with_help_opt(schema::description_at(&self.schema, path)),
+                    .with_help_opt(self.field_help(path)),
                 );
             }
             ValidationErrorKind::Enum { options } => {
@@ -156,12 +157,12 @@ impl Checker {
                     None if opts.len() <= 8 => {
                         format!("expected one of {}", list(opts.iter().copied()))
                     }
-                    None => schema::description_at(&self.schema, path).unwrap_or_default(),
+                    None => self.field_help(path).unwrap_or_default(),
                 };
                 out.push(
                     Diagnostic::error(
                         Code::InvalidValue,
-                        format!("invalid value {} for `{at}`", tick(&value)),
+                        format!("invalid value {} for {at}", tick(&value)),
                     )
                     .at(here.file, here.span.clone(), "invalid value")
                     .with_help(help),
@@ -169,24 +170,16 @@ impl Checker {
             }
             ValidationErrorKind::Minimum { limit }
             | ValidationErrorKind::ExclusiveMinimum { limit } => {
-                out.push(self.simple(
-                    path,
-                    &here,
-                    format!("`{at}` is below its minimum of {limit}"),
-                ));
+                out.push(self.simple(path, &here, format!("{at} is below its minimum of {limit}")));
             }
             ValidationErrorKind::Maximum { limit }
             | ValidationErrorKind::ExclusiveMaximum { limit } => {
-                out.push(self.simple(
-                    path,
-                    &here,
-                    format!("`{at}` is above its maximum of {limit}"),
-                ));
+                out.push(self.simple(path, &here, format!("{at} is above its maximum of {limit}")));
             }
             ValidationErrorKind::MinLength { .. }
             | ValidationErrorKind::MinItems { .. }
             | ValidationErrorKind::MinProperties { .. } => {
-                out.push(self.simple(path, &here, format!("`{at}` must not be empty")));
+                out.push(self.simple(path, &here, format!("{at} must not be empty")));
             }
             ValidationErrorKind::Pattern { .. }
             | ValidationErrorKind::Format { .. }
@@ -199,7 +192,7 @@ impl Checker {
                     .value
                     .clone()
                     .map_or_else(|| here.describe(), |v| tick(&v));
-                out.push(self.simple(path, &here, format!("invalid value {value} for `{at}`")));
+                out.push(self.simple(path, &here, format!("invalid value {value} for {at}")));
             }
             ValidationErrorKind::PropertyNames { error } => {
                 // A bad currency key in a price table, say: point at the key.
@@ -208,19 +201,19 @@ impl Checker {
                 child.push(Seg::Key(key.clone()));
                 let k = loc.locate(&child);
                 out.push(
-                    Diagnostic::error(Code::InvalidValue, format!("invalid key `{key}` in `{at}`"))
+                    Diagnostic::error(Code::InvalidValue, format!("invalid key `{key}` in {at}"))
                         .at(
                             k.file,
                             k.key.clone().unwrap_or(k.span.clone()),
                             "invalid key",
                         )
-                        .with_help_opt(schema::description_at(&self.schema, path)),
+                        .with_help_opt(self.key_help(path, &key, error.kind())),
                 );
             }
             _ => out.push(
                 Diagnostic::error(
                     Code::InvalidValue,
-                    format!("invalid value for `{at}`: {fallback}"),
+                    format!("invalid value for {at}: {fallback}"),
                 )
                 .at(here.file, here.span.clone(), "invalid value"),
             ),
@@ -230,7 +223,48 @@ impl Checker {
     fn simple(&self, path: &[Seg], here: &Located, message: String) -> Diagnostic {
         Diagnostic::error(Code::InvalidValue, message)
             .at(here.file, here.span.clone(), "invalid value")
-            .with_help_opt(schema::description_at(&self.schema, path))
+            .with_help_opt(self.field_help(path))
+    }
+
+    /// What the field at `path` holds, from its schema description, phrased as help:
+    /// "`INR` is an amount in major units …".
+    fn field_help(&self, path: &[Seg]) -> Option<String> {
+        if path.is_empty() {
+            let sections = schema::known_keys(&self.schema, path);
+            let sections = sections
+                .iter()
+                .map(String::as_str)
+                .filter(|k| *k != REMOVE_KEY);
+            return Some(format!(
+                "a plan file is a table of the sections {}",
+                list(sections)
+            ));
+        }
+        let desc = schema::description_at(&self.schema, path)?;
+        let desc = lower_first(&desc);
+        let name = match path.last() {
+            Some(Seg::Key(k)) => format!("`{k}`"),
+            _ => "each item".to_string(),
+        };
+        Some(
+            if ["a ", "an ", "the "].iter().any(|a| desc.starts_with(a)) {
+                format!("{name} is {desc}")
+            } else {
+                format!("{name}: {desc}")
+            },
+        )
+    }
+
+    /// Help for a key the table's `propertyNames` rejects (an unknown currency, say).
+    fn key_help(&self, path: &[Seg], key: &str, inner: &ValidationErrorKind) -> Option<String> {
+        if let ValidationErrorKind::Enum { options } = inner {
+            let opts = options.as_array()?.iter().filter_map(Json::as_str);
+            if let Some(s) = suggest(key, opts) {
+                return Some(format!("did you mean `{s}`?"));
+            }
+        }
+        schema::key_schema_description(&self.schema, path)
+            .map(|d| format!("expected {}", lower_first(&d)))
     }
 }
 

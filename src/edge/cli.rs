@@ -205,36 +205,32 @@ struct Analysis {
 impl Analysis {
     /// `39 plans: 2 published, 34 unchanged, 3 drafts not published`.
     fn summary(&self) -> String {
-        let live = self
-            .compiled
-            .plans
-            .iter()
-            .filter(|p| p.status() != Status::Draft)
-            .count();
-        let drafts = self.compiled.plans.len() - live;
+        let (live, drafts) = self.counts();
         let published = self.publications.len();
         format!(
-            "{} plans: {published} published, {} unchanged, {drafts} draft{} not published",
-            self.compiled.plans.len(),
+            "{}: {published} published, {} unchanged, {} not published",
+            count(self.compiled.plans.len(), "plan"),
             live - published,
-            if drafts == 1 { "" } else { "s" }
+            count(drafts, "draft")
         )
     }
 
     /// `39 plans: 36 snapshots up to date, 3 drafts not published`.
     fn check_summary(&self) -> String {
-        let live = self
-            .compiled
-            .plans
-            .iter()
-            .filter(|p| p.status() != Status::Draft)
-            .count();
-        let drafts = self.compiled.plans.len() - live;
+        let (live, drafts) = self.counts();
         format!(
-            "{} plans: {live} snapshots up to date, {drafts} draft{} not published",
-            self.compiled.plans.len(),
-            if drafts == 1 { "" } else { "s" }
+            "{}: {} up to date, {} not published",
+            count(self.compiled.plans.len(), "plan"),
+            count(live, "snapshot"),
+            count(drafts, "draft")
         )
+    }
+
+    /// Plans that are published (live or retired), and drafts.
+    fn counts(&self) -> (usize, usize) {
+        let plans = &self.compiled.plans;
+        let live = plans.iter().filter(|p| p.status() != Status::Draft).count();
+        (live, plans.len() - live)
     }
 }
 
@@ -242,7 +238,13 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
     let inputs = fs::read_plans(root)?;
     let mut compiled = compile::compile(&inputs);
     let files = fs::read_ledger(root)?;
-    let (ledger, ledger_diags) = publish::load(&files, &mut compiled.sources);
+    let (ledger, mut ledger_diags) = publish::load(&files, &mut compiled.sources);
+    let slugs = &compiled.slugs;
+    ledger_diags.extend(publish::orphans(
+        &ledger,
+        |s| slugs.contains(s),
+        &mut compiled.sources,
+    ));
     let (publications, publish_diags) = publish::plan(&compiled.plans, &ledger, effective_from);
     let mut diags = std::mem::take(&mut compiled.diags.0);
     diags.extend(ledger_diags);
@@ -253,6 +255,11 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
         publications,
         diags,
     })
+}
+
+/// `1 plan`, `2 plans`.
+fn count(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 fn now() -> Instant {

@@ -4,7 +4,8 @@
 //! files hard-linked, new files written and synced), then swaps the two directories in one
 //! `renameat2(RENAME_EXCHANGE)`. A build killed at any moment leaves `out/snapshots/` either
 //! as it was or as the build meant it; the next build clears the leftover staging directory.
-//! An exclusive lock on `out/.plancat.lock` keeps two builds from interleaving.
+//! An exclusive lock on the `plans/` directory keeps two builds from interleaving (so a build
+//! that fails creates nothing at all).
 
 use std::fs::{self, File};
 use std::io::{Read, Write};
@@ -17,11 +18,10 @@ use crate::core::compile::InputFile;
 use crate::core::ledger::publish::{LEDGER_DIR, LedgerFiles};
 use crate::core::parse::MAX_FILE_BYTES;
 
-const LOCK_FILE: &str = "out/.plancat.lock";
 const STAGING: &str = "out/.snapshots.staging";
 
-/// Every file under `plans/`, in sorted order, with catalog-relative `/` paths.
-pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
+/// The catalog's `plans/` directory, which must exist.
+fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
     let dir = root.join("plans");
     if !dir.is_dir() {
         return Err(EdgeError(format!(
@@ -29,6 +29,12 @@ pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
             root.display()
         )));
     }
+    Ok(dir)
+}
+
+/// Every file under `plans/`, in sorted order, with catalog-relative `/` paths.
+pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
+    let dir = plans_dir(root)?;
     let mut out = Vec::new();
     for path in walk_files(&dir)? {
         let rel = relative(root, &path);
@@ -52,36 +58,30 @@ pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
     Ok(files)
 }
 
-/// Held for the whole of a build (exclusive) or a check (shared).
-pub struct LedgerLock(#[allow(dead_code)] Option<File>);
+/// Held for the whole of a build (exclusive) or a check (shared): an advisory lock on the
+/// `plans/` directory itself, so taking it writes nothing.
+pub struct LedgerLock(#[allow(dead_code)] File);
 
 impl LedgerLock {
     /// Waits for any other build to finish, then holds the lock.
     pub fn exclusive(root: &Path) -> Result<LedgerLock, EdgeError> {
-        let path = root.join(LOCK_FILE);
-        create_dir(path.parent().expect("lock file has a parent"))?;
-        let f = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&path)
-            .map_err(|e| EdgeError::io("open", &path, e))?;
-        f.lock().map_err(|e| EdgeError::io("lock", &path, e))?;
-        Ok(LedgerLock(Some(f)))
+        let (f, dir) = Self::open(root)?;
+        f.lock().map_err(|e| EdgeError::io("lock", &dir, e))?;
+        Ok(LedgerLock(f))
     }
 
-    /// Reads must not see a build half-way; creates nothing if no build ever ran here.
+    /// Reads must not see a build half-way.
     pub fn shared(root: &Path) -> Result<LedgerLock, EdgeError> {
-        let path = root.join(LOCK_FILE);
-        match File::open(&path) {
-            Ok(f) => {
-                f.lock_shared()
-                    .map_err(|e| EdgeError::io("lock", &path, e))?;
-                Ok(LedgerLock(Some(f)))
-            }
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(LedgerLock(None)),
-            Err(e) => Err(EdgeError::io("open", &path, e)),
-        }
+        let (f, dir) = Self::open(root)?;
+        f.lock_shared()
+            .map_err(|e| EdgeError::io("lock", &dir, e))?;
+        Ok(LedgerLock(f))
+    }
+
+    fn open(root: &Path) -> Result<(File, PathBuf), EdgeError> {
+        let dir = plans_dir(root)?;
+        let f = File::open(&dir).map_err(|e| EdgeError::io("open", &dir, e))?;
+        Ok((f, dir))
     }
 }
 

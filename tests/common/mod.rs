@@ -54,7 +54,7 @@ pub fn example_copy() -> tempfile::TempDir {
 }
 
 /// Every file under `dir` (relative `/` path → bytes); empty if `dir` does not exist.
-/// Lock and staging files of a build are not part of the tree.
+/// A killed build's leftover staging directory is not part of the tree.
 pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     let mut out = BTreeMap::new();
     if !dir.exists() {
@@ -71,7 +71,7 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
             .unwrap()
             .to_string_lossy()
             .replace('\\', "/");
-        if rel == ".plancat.lock" || rel.starts_with(".snapshots.") {
+        if rel.starts_with(".snapshots.") {
             continue;
         }
         out.insert(rel, std::fs::read(entry.path()).unwrap());

@@ -36,6 +36,8 @@ pub enum Code {
     VersionTooLow,
     LedgerCorrupt,
     LedgerUnexpectedFile,
+    DraftAfterPublish,
+    PublishedWithoutPlan,
 }
 
 impl Code {
@@ -68,6 +70,8 @@ impl Code {
         Code::VersionTooLow,
         Code::LedgerCorrupt,
         Code::LedgerUnexpectedFile,
+        Code::DraftAfterPublish,
+        Code::PublishedWithoutPlan,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -100,6 +104,8 @@ impl Code {
             Code::VersionTooLow => "P0504",
             Code::LedgerCorrupt => "P0505",
             Code::LedgerUnexpectedFile => "P0506",
+            Code::DraftAfterPublish => "P0507",
+            Code::PublishedWithoutPlan => "P0508",
         }
     }
 }

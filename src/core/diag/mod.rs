@@ -58,6 +58,13 @@ impl Diagnostic {
         }
     }
 
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(code, message)
+        }
+    }
+
     pub fn at(mut self, file: FileId, span: Span, label: impl Into<String>) -> Self {
         self.primary = Some(Label::new(file, span, label));
         self

@@ -75,6 +75,9 @@ fn walk(path: &mut Vec<String>, old: Option<&Value>, new: Option<&Value>, out: &
             }
         }
         (Some(o), Some(n)) if o == n => {}
+        // An absent optional field serializes as `null`: adding one is an addition.
+        (Some(Value::Null), n) => walk(path, None, n, out),
+        (o, Some(Value::Null)) => walk(path, o, None, out),
         (Some(_), None) => out.push(removed(path)),
         (None, Some(_)) => out.push(added(path)),
         (Some(o), Some(n)) => out.push(changed(path, o, n)),
@@ -108,9 +111,9 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
     let what = describe(path);
     let last = path.last().map_or("", String::as_str);
     let arrow = format!("{} → {}", show(old), show(new));
-    let more_is_better = |o: Ordering, label_up: &str, label_down: &str| match o {
-        Ordering::Greater => change(Bump::Minor, format!("{label_up} {what}: {arrow}")),
-        _ => change(Bump::Major, format!("{label_down} {what}: {arrow}")),
+    let more_is_better = |o: Ordering, up: &str, down: &str, what: &str| match o {
+        Ordering::Greater => change(Bump::Minor, format!("{up} {what}: {arrow}")),
+        _ => change(Bump::Major, format!("{down} {what}: {arrow}")),
     };
     if in_promotion(path) {
         return change(Bump::Minor, format!("changed {what}: {arrow}"));
@@ -138,10 +141,16 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
             };
         }
         "trial_days" => {
-            return more_is_better(cmp_amount(new, old), "longer trial on", "shorter trial on");
+            let on = subject(path);
+            return more_is_better(
+                cmp_amount(new, old),
+                "longer trial on",
+                "shorter trial on",
+                &on,
+            );
         }
         "seats" | "limit" => {
-            return more_is_better(cmp_amount(new, old), "higher", "lower");
+            return more_is_better(cmp_amount(new, old), "higher", "lower", &what);
         }
         "per" => {
             // Overage is charged per block: a bigger block is cheaper.
@@ -149,6 +158,7 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
                 cmp_amount(new, old),
                 "larger overage block on",
                 "smaller overage block on",
+                &what,
             );
         }
         "discount" => {
@@ -156,11 +166,12 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
                 cmp_amount(new, old),
                 "larger discount on",
                 "smaller discount on",
+                &what,
             );
         }
         "status" => {
             return if new == "retired" {
-                change(Bump::Major, format!("retired: {arrow}"))
+                change(Bump::Major, format!("plan retired (status {arrow})"))
             } else {
                 change(Bump::Minor, format!("status {arrow}"))
             };
@@ -168,7 +179,7 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         _ => {}
     }
     if path.len() >= 2 && path[path.len() - 2] == "features" {
-        return more_is_better(cmp_amount(new, old), "more of", "less of");
+        return more_is_better(cmp_amount(new, old), "more of", "less of", &what);
     }
     if let (Value::Array(o), Value::Array(n)) = (old, new) {
         let lost = o.iter().any(|x| !n.contains(x));
@@ -244,11 +255,11 @@ fn subject(path: &[String]) -> String {
     }
 }
 
-/// A subject plus the field: "tier `growth` (price.monthly.INR)".
+/// What a path is about, for reasons: "tier `growth`" for an entry of a keyed collection,
+/// "`price.monthly.INR` of tier `growth`" for a field inside one, "`summary`" at the top.
 fn describe(path: &[String]) -> String {
     let subject = subject(path);
-    let keyed_tail = is_keyed_entry(path);
-    if keyed_tail {
+    if is_keyed_entry(path) {
         return subject;
     }
     let field: Vec<&str> = path
@@ -264,7 +275,7 @@ fn describe(path: &[String]) -> String {
     if subject == "the plan" {
         format!("`{}`", field.join("."))
     } else {
-        format!("{subject} (`{}`)", field.join("."))
+        format!("`{}` of {subject}", field.join("."))
     }
 }
 
@@ -331,7 +342,7 @@ mod tests {
         assert_eq!(b, Bump::Major);
         assert_eq!(
             reasons,
-            ["MAJOR: price increase on tier `growth` (`price.monthly.INR`): 2499.00 → 2999.00"]
+            ["MAJOR: price increase on `price.monthly.INR` of tier `growth`: 2499.00 → 2999.00"]
         );
     }
 
@@ -414,6 +425,20 @@ mod tests {
             "{reasons:?}"
         );
         assert_eq!(reasons.len(), 3);
+    }
+
+    #[test]
+    fn adding_an_optional_price_is_minor_and_named_precisely() {
+        let mut with_yearly = base();
+        with_yearly["tiers"]["growth"]["price"]["yearly"] = json!({ "INR": "24990.00" });
+        let mut old = base();
+        old["tiers"]["growth"]["price"]["yearly"] = Value::Null;
+        let (b, r) = classify(&old, &with_yearly).unwrap();
+        assert_eq!(b, Bump::Minor);
+        assert_eq!(r, ["MINOR: added `price.yearly` of tier `growth`"]);
+        let (b, r) = classify(&with_yearly, &base()).unwrap();
+        assert_eq!(b, Bump::Major);
+        assert_eq!(r, ["MAJOR: removed `price.yearly` of tier `growth`"]);
     }
 
     #[test]

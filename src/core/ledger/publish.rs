@@ -41,6 +41,9 @@ pub struct LoadedSlug {
     pub index: SlugIndex,
     /// The newest published version's snapshot.
     pub latest: Option<Snapshot>,
+    /// Whether every file of this slug passed verification. Nothing is published on top of
+    /// a slug that did not (its problems are already reported).
+    pub verified: bool,
 }
 
 impl LoadedSlug {
@@ -78,6 +81,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
         .filter_map(|p| p.split_once('/').map(|(d, _)| d))
         .collect();
     for dir in slug_dirs {
+        let problems_before = diags.len();
         let index_path = format!("{dir}/index.json");
         let Some(bytes) = files.get(&index_path) else {
             continue;
@@ -170,14 +174,28 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
             }
             latest = Some(snap);
         }
-        ledger
-            .slugs
-            .insert(dir.to_string(), LoadedSlug { index, latest });
+        let verified =
+            diags.len() == problems_before && (index.versions.is_empty() || latest.is_some());
+        ledger.slugs.insert(
+            dir.to_string(),
+            LoadedSlug {
+                index,
+                latest,
+                verified,
+            },
+        );
     }
 
     // The catalog index must agree with the per-slug indexes.
     let expected = catalog_index(&ledger.slugs);
-    if ledger.catalog != expected && !(files.is_empty() && ledger.catalog.entries.is_empty()) {
+    if !files.contains_key(CATALOG_INDEX) && !ledger.slugs.is_empty() {
+        diags.push(corrupt(
+            sources,
+            CATALOG_INDEX,
+            &[],
+            format!("the catalog index `{LEDGER_DIR}/{CATALOG_INDEX}` is missing"),
+        ));
+    } else if ledger.catalog != expected && !files.is_empty() {
         let bytes = files
             .get(CATALOG_INDEX)
             .map(Vec::as_slice)
@@ -195,13 +213,43 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                 Code::LedgerUnexpectedFile,
                 format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"),
             )
-            .at(source(sources, path, &[]), 0..0, "not listed in any index")
+            .at(
+                source(sources, path, &files[path]),
+                0..0,
+                "not listed in any index",
+            )
             .with_help(
                 "the ledger holds only what `plancat build` published; move this file elsewhere",
             ),
         );
     }
     (ledger, diags)
+}
+
+/// Published slugs that no plan file defines any more: their versions stay in force.
+/// `defined` says whether a slug has a plan file (compiled or not).
+pub fn orphans(
+    ledger: &Ledger,
+    defined: impl Fn(&str) -> bool,
+    sources: &mut Sources,
+) -> Vec<Diagnostic> {
+    ledger
+        .slugs
+        .iter()
+        .filter(|(slug, _)| !defined(slug))
+        .map(|(slug, l)| {
+            let latest = l.max_version().map(ToString::to_string).unwrap_or_default();
+            let index = format!("{slug}/index.json");
+            Diagnostic::warning(
+                Code::PublishedWithoutPlan,
+                format!("`{slug}` has published versions (latest {latest}) but no plan file"),
+            )
+            .at(source(sources, &index, &[]), 0..0, "published here")
+            .with_help(
+                "its versions stay in force; restore its plan file with `status = \"retired\"` to withdraw it",
+            )
+        })
+        .collect()
 }
 
 /// A new version `build` will publish.
@@ -221,6 +269,22 @@ pub fn plan(
 ) -> (Vec<Publication>, Vec<Diagnostic>) {
     let mut out = Vec::new();
     let mut diags = Vec::new();
+    for p in plans.iter().filter(|p| p.status() == Status::Draft) {
+        if let Some(latest) = ledger
+            .slugs
+            .get(p.slug.as_str())
+            .and_then(LoadedSlug::max_version)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Code::DraftAfterPublish,
+                    format!("`{}` is a draft, but version {latest} of it is published and stays in force", p.slug),
+                )
+                .at(p.file, 0..0, "draft plan")
+                .with_help("to withdraw a published plan, set its status to `retired` and build"),
+            );
+        }
+    }
     for p in plans.iter().filter(|p| p.status() != Status::Draft) {
         let plan = p.published();
         let computed: Computed = p.computed.clone();
@@ -233,11 +297,14 @@ pub fn plan(
             computed: &computed,
         });
         let loaded = ledger.slugs.get(p.slug.as_str());
+        if loaded.is_some_and(|l| !l.verified) {
+            continue;
+        }
         let latest = loaded.and_then(|l| l.latest.as_ref());
         if latest.is_some_and(|l| l.content_hash == hash) {
             continue;
         }
-        let (bump, reasons, required) = match latest {
+        let (bump, mut reasons, required) = match latest {
             None => (
                 None,
                 vec!["first published version".to_string()],
@@ -275,7 +342,14 @@ pub fn plan(
                 ), format!("{}; a plan may ask for a higher version, never a lower one", reasons.join("; "))));
                 continue;
             }
-            Some(asked) => asked.clone(),
+            Some(asked) => {
+                if *asked > required {
+                    reasons.push(format!(
+                        "version {asked} requested by `release.version` ({required} would do)"
+                    ));
+                }
+                asked.clone()
+            }
             None => required,
         };
         let effective_from = release.effective_from.unwrap_or(default_effective);
@@ -378,6 +452,7 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
                     LoadedSlug {
                         index,
                         latest: None,
+                        verified: true,
                     },
                 )
             })

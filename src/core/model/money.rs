@@ -185,14 +185,49 @@ impl JsonSchema for Price {
         "Price".into()
     }
     fn json_schema(g: &mut SchemaGenerator) -> Schema {
+        // One pattern per minor-unit exponent, so an amount with too many decimals for its
+        // currency is caught by the schema, at the amount itself.
+        let mut by_exponent: BTreeMap<u32, Vec<&str>> = BTreeMap::new();
+        for code in CurrencyCode::all() {
+            let c = CurrencyCode::new(code).expect("listed codes are valid");
+            by_exponent.entry(c.exponent()).or_default().push(code);
+        }
+        let groups: serde_json::Map<String, serde_json::Value> = by_exponent
+            .into_iter()
+            .map(|(exp, codes)| {
+                let (fraction, description) = match exp {
+                    0 => (
+                        String::new(),
+                        "an amount in a currency without minor units, as a string of digits, like \"1299\"".to_string(),
+                    ),
+                    n => (
+                        format!(r"(\.[0-9]{{1,{n}}})?"),
+                        format!("an amount in major units with at most {n} decimals, as a string, like \"{}\"", example(n)),
+                    ),
+                };
+                (
+                    format!("^({})$", codes.join("|")),
+                    serde_json::json!({
+                        "description": description,
+                        "type": "string",
+                        "pattern": format!("^(0|[1-9][0-9]*){fraction}$"),
+                    }),
+                )
+            })
+            .collect();
         json_schema!({
             "description": "An amount per ISO 4217 currency, like { \"INR\": \"2499.00\" }.",
             "type": "object",
             "propertyNames": g.subschema_for::<CurrencyCode>(),
+            "patternProperties": groups,
             "additionalProperties": g.subschema_for::<Money>(),
             "minProperties": 1,
         })
     }
+}
+
+fn example(decimals: u32) -> String {
+    format!("2499.{}", "0".repeat(decimals as usize))
 }
 
 /// A percentage from 0 to 100: an integer (`20`) or a decimal string (`"12.5"`).
