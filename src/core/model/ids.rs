@@ -5,10 +5,12 @@ use std::borrow::Cow;
 use std::fmt;
 
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 /// Lowercase ASCII letters and digits in hyphen-separated words: `shopcore-commerce-api`.
-#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr,
+)]
 pub struct Slug(String);
 
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
@@ -43,16 +45,10 @@ impl fmt::Display for Slug {
     }
 }
 
-impl Serialize for Slug {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0)
-    }
-}
-
-impl<'de> Deserialize<'de> for Slug {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<str>::deserialize(d)?;
-        Slug::new(&s).map_err(de::Error::custom)
+impl std::str::FromStr for Slug {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Slug::new(s)
     }
 }
 
@@ -71,7 +67,9 @@ impl JsonSchema for Slug {
 }
 
 /// A moment in time, written as RFC 3339 (`2026-12-01T00:00:00Z`, or a TOML offset date-time).
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr,
+)]
 pub struct Instant(pub jiff::Timestamp);
 
 impl Instant {
@@ -89,16 +87,10 @@ impl fmt::Display for Instant {
     }
 }
 
-impl Serialize for Instant {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.to_string())
-    }
-}
-
-impl<'de> Deserialize<'de> for Instant {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<str>::deserialize(d)?;
-        Instant::parse(&s).map_err(de::Error::custom)
+impl std::str::FromStr for Instant {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        Instant::parse(s)
     }
 }
 

@@ -10,9 +10,12 @@ use std::str::FromStr;
 use rust_decimal::Decimal;
 use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 /// An ISO 4217 currency with a defined minor unit.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr,
+)]
 pub struct CurrencyCode(iso_currency::Currency);
 
 impl CurrencyCode {
@@ -52,16 +55,10 @@ impl fmt::Display for CurrencyCode {
     }
 }
 
-impl Serialize for CurrencyCode {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(self.code())
-    }
-}
-
-impl<'de> Deserialize<'de> for CurrencyCode {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<str>::deserialize(d)?;
-        CurrencyCode::new(&s).map_err(de::Error::custom)
+impl FromStr for CurrencyCode {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        CurrencyCode::new(s)
     }
 }
 
@@ -79,7 +76,19 @@ impl JsonSchema for CurrencyCode {
 }
 
 /// A non-negative amount of money in major units, written as a decimal string.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Default)]
+#[derive(
+    Clone,
+    Copy,
+    Debug,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    Default,
+    SerializeDisplay,
+    DeserializeFromStr,
+)]
 pub struct Money(pub Decimal);
 
 const MONEY_PATTERN: &str = r"^(0|[1-9][0-9]*)(\.[0-9]+)?$";
@@ -115,19 +124,6 @@ fn is_int(s: &str) -> bool {
 impl fmt::Display for Money {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         self.0.fmt(f)
-    }
-}
-
-impl Serialize for Money {
-    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        s.serialize_str(&self.0.to_string())
-    }
-}
-
-impl<'de> Deserialize<'de> for Money {
-    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        let s = Cow::<str>::deserialize(d)?;
-        Money::parse(&s).map_err(de::Error::custom)
     }
 }
 
