@@ -98,7 +98,6 @@ struct Parsed {
     file: FileId,
     path: PlanPath,
     node: Node,
-    ok: bool,
 }
 
 pub fn compile(inputs: &[InputFile]) -> Compiled {
@@ -163,16 +162,19 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
                 node: &node,
             },
         );
-        let ok = errs.is_empty();
+        // A file that parsed is merged even when its layer has schema errors: the applied
+        // plans report the same errors at the same places (deduplicated below), and every
+        // other problem in the catalog is still found.
         diags.extend(errs);
-        if !ok {
+        if node.value.as_table().is_none() {
+            // Reported above as a type error; there is nothing to merge.
             fail(&mut failed);
+            continue;
         }
         parsed.push(Parsed {
             file: id,
             path,
             node,
-            ok,
         });
     }
 
@@ -208,10 +210,14 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         };
         plans = layered.plans(&parsed, &mut diags, &mut failed, &plan_checkers);
     }
-    compute_bundles(&mut plans, &mut diags, &mut failed);
+    compute_bundles(&mut plans, &slugs, &mut diags, &mut failed);
     plans.retain(|p| !failed.contains(p.slug.as_str()));
     failed.remove(CORE);
     crate::core::diag::sort(&mut diags.0, &sources);
+    // A layer's error is found again in every applied plan built on it: report it once.
+    diags
+        .0
+        .dedup_by(|a, b| a.code == b.code && a.message == b.message && a.primary == b.primary);
     Compiled {
         sources,
         plans,
@@ -289,8 +295,7 @@ impl Layered<'_> {
                 self.locks,
                 &|k| !shared_section(k),
             ));
-            let ok =
-                self.core_ok && p.ok && diags.len() == before && !failed.contains(&p.path.stem);
+            let ok = self.core_ok && diags.len() == before && !failed.contains(&p.path.stem);
             projects.insert(&p.path.stem, (shared, ok));
             if let Some(plan) = self.finish(p, full, ok, None, diags, failed, checkers) {
                 out.push(plan);
@@ -341,7 +346,7 @@ impl Layered<'_> {
                 self.locks,
                 &|_| true,
             ));
-            ok &= p.ok && diags.len() == before;
+            ok &= diags.len() == before;
             if let Some(plan) = self.finish(p, tree, ok, project_slug, diags, failed, checkers) {
                 out.push(plan);
             }
@@ -479,6 +484,7 @@ fn collect_locks(
 /// Computes bundle prices, and checks a stated price against the computed one.
 fn compute_bundles(
     plans: &mut [CompiledPlan],
+    slugs: &BTreeSet<String>,
     diags: &mut Diagnostics,
     failed: &mut BTreeSet<String>,
 ) {
@@ -517,6 +523,10 @@ fn compute_bundles(
         let price = match compute::bundle_price(bundle, &apis, &products) {
             Ok(price) => price,
             Err(errors) => {
+                // A component whose plan exists but failed has its own errors reported.
+                let errors = errors
+                    .into_iter()
+                    .filter(|e| !e.refers_to.as_ref().is_some_and(|r| slugs.contains(r)));
                 for e in errors {
                     let mut at = path(&[]);
                     if let Some(c) = e.component {

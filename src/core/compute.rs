@@ -25,6 +25,8 @@ pub struct ComputeError {
     pub message: String,
     pub label: &'static str,
     pub help: Option<String>,
+    /// The unknown API or product slug, when that is the problem.
+    pub refers_to: Option<String>,
 }
 
 /// `amount` minus `percent` %, rounded to `exponent` decimals, half away from zero.
@@ -75,6 +77,7 @@ pub fn bundle_price(
                         message: "bundle price overflows".into(),
                         label: "this bundle",
                         help: None,
+                        refers_to: None,
                     }]
                 })
             }
@@ -101,12 +104,14 @@ fn component_price(
             message,
             label,
             help,
+            refers_to: None,
         }
     };
     match c {
         Component::Tier { api, tier } => {
-            let a = apis.get(api).ok_or_else(|| {
-                err(
+            let a = apis.get(api).ok_or_else(|| ComputeError {
+                refers_to: Some(api.to_string()),
+                ..err(
                     "api",
                     format!("bundle component refers to unknown API `{api}`"),
                     "no such API",
@@ -141,8 +146,9 @@ fn component_price(
             }
         }
         Component::Product { product } => {
-            let p = products.get(product).ok_or_else(|| {
-                err(
+            let p = products.get(product).ok_or_else(|| ComputeError {
+                refers_to: Some(product.to_string()),
+                ..err(
                     "product",
                     format!("bundle component refers to unknown product `{product}`"),
                     "no such product",

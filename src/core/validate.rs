@@ -34,17 +34,46 @@ impl Checker {
 
     /// Validates `instance`; `loc` maps instance paths back to source locations.
     pub fn check(&self, instance: &Json, loc: &dyn Locate) -> Vec<Diagnostic> {
+        let errors: Vec<_> = self
+            .validator
+            .iter_errors(instance)
+            .map(|err| {
+                let path: Vec<Seg> = err
+                    .instance_path()
+                    .iter()
+                    .map(|s| match s {
+                        LocationSegment::Property(p) => Seg::Key(p.to_string()),
+                        LocationSegment::Index(i) => Seg::Index(i),
+                    })
+                    .collect();
+                (path, err)
+            })
+            .collect();
+        // A misspelt field (`nmae`) is reported as unknown, with its suggestion; the "missing
+        // field `name`" it also causes would only repeat it.
+        let mut misspelt: Vec<(&[Seg], String)> = Vec::new();
+        for (path, err) in &errors {
+            if let ValidationErrorKind::AdditionalProperties { unexpected } = err.kind() {
+                let known = schema::known_keys(&self.schema, path);
+                for key in unexpected {
+                    if let Some(s) = suggest(key, known.iter().map(String::as_str)) {
+                        misspelt.push((path, s.to_string()));
+                    }
+                }
+            }
+        }
         let mut out = Vec::new();
-        for err in self.validator.iter_errors(instance) {
-            let path: Vec<Seg> = err
-                .instance_path()
-                .iter()
-                .map(|s| match s {
-                    LocationSegment::Property(p) => Seg::Key(p.to_string()),
-                    LocationSegment::Index(i) => Seg::Index(i),
-                })
-                .collect();
-            self.describe(err.kind(), &path, loc, &err.to_string(), &mut out);
+        for (path, err) in &errors {
+            if let ValidationErrorKind::Required { property } = err.kind() {
+                let name = property.as_str().unwrap_or_default();
+                if misspelt
+                    .iter()
+                    .any(|(p, s)| *p == path.as_slice() && s == name)
+                {
+                    continue;
+                }
+            }
+            self.describe(err.kind(), path, loc, &err.to_string(), &mut out);
         }
         out.dedup();
         out

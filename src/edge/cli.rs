@@ -105,6 +105,13 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
     }
     let changes = publish::render(&a.ledger, &a.publications);
     fs::write_ledger(root, &changes)?;
+    if a.ledger.catalog_stale {
+        out.status(
+            "Rewriting",
+            "the catalog index `out/snapshots/index.json`",
+            false,
+        );
+    }
     for p in &a.publications {
         let s = &p.snapshot;
         let why = p.reasons.first().map(String::as_str).unwrap_or_default();
@@ -147,6 +154,12 @@ fn check(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
                 p.reasons.join("; ")
             )),
         );
+    }
+    if a.ledger.catalog_stale {
+        a.diags.push(Diagnostic::error(
+            Code::LedgerStale,
+            "the catalog index `out/snapshots/index.json` is missing or out of date: `plancat build` would rewrite it",
+        ).with_help("run `plancat build` and commit `out/snapshots/`"));
     }
     if out.report(&mut a.diags, &a.compiled) {
         return Ok(Outcome::Problems);
@@ -242,6 +255,7 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
     let slugs = &compiled.slugs;
     ledger_diags.extend(publish::orphans(
         &ledger,
+        &files,
         |s| slugs.contains(s),
         &mut compiled.sources,
     ));

@@ -22,6 +22,15 @@ const STAGING: &str = "out/.snapshots.staging";
 
 /// The catalog's `plans/` directory, which must exist.
 fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
+    if !root.exists() {
+        return Err(EdgeError(format!("`{}` does not exist", root.display())));
+    }
+    if !root.is_dir() {
+        return Err(EdgeError(format!(
+            "`{}` is not a directory",
+            root.display()
+        )));
+    }
     let dir = root.join("plans");
     if !dir.is_dir() {
         return Err(EdgeError(format!(

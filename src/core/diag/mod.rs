@@ -134,14 +134,24 @@ impl Diagnostics {
     }
 }
 
-/// "did you mean": the closest candidate by Jaro-Winkler similarity, when it is close enough.
+/// "did you mean": the closest candidate, when it is close enough — one edit away (a typo or a
+/// swap of two letters, as in `por` for `pro`), or similar by Jaro-Winkler.
 pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
     candidates
         .into_iter()
-        .map(|c| (strsim::jaro_winkler(word, c), c))
-        .filter(|(score, _)| *score > 0.8)
-        .max_by(|a, b| a.0.total_cmp(&b.0).then_with(|| b.1.cmp(a.1)))
-        .map(|(_, c)| c)
+        .filter_map(|c| {
+            let edits = strsim::damerau_levenshtein(word, c);
+            let similarity = strsim::jaro_winkler(word, c);
+            let close = (edits <= 1 && c.chars().count() >= 3) || similarity > 0.8;
+            close.then_some((edits, std::cmp::Reverse(ordered(similarity)), c))
+        })
+        .min()
+        .map(|(_, _, c)| c)
+}
+
+/// Similarity in thousandths, so candidates sort without floats.
+fn ordered(similarity: f64) -> u32 {
+    (similarity * 1000.0) as u32
 }
 
 #[cfg(test)]
@@ -154,5 +164,7 @@ mod tests {
         assert_eq!(suggest("tittle", names), Some("title"));
         assert_eq!(suggest("trial_dys", names), Some("trial_days"));
         assert_eq!(suggest("zebra", names), None);
+        assert_eq!(suggest("por", ["pro", "starter"]), Some("pro"));
+        assert_eq!(suggest("x", ["y"]), None);
     }
 }

@@ -34,6 +34,11 @@ pub type LedgerFiles = BTreeMap<String, Vec<u8>>;
 pub struct Ledger {
     pub catalog: CatalogIndex,
     pub slugs: BTreeMap<String, LoadedSlug>,
+    /// Slug folders whose index is missing or unreadable: nothing is published on top of them.
+    pub broken: BTreeSet<String>,
+    /// The catalog index is missing or disagrees with the per-slug indexes. It is derived
+    /// from them, so `build` rewrites it and `check` reports it.
+    pub catalog_stale: bool,
 }
 
 #[derive(Debug)]
@@ -84,6 +89,21 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
         let problems_before = diags.len();
         let index_path = format!("{dir}/index.json");
         let Some(bytes) = files.get(&index_path) else {
+            // Its snapshot files are accounted for by this one error, not one each.
+            let prefix = format!("{dir}/");
+            referenced.extend(
+                files
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix))
+                    .map(String::as_str),
+            );
+            ledger.broken.insert(dir.to_string());
+            diags.push(corrupt(
+                sources,
+                &index_path,
+                &[],
+                format!("the index of `{dir}` is missing: `{LEDGER_DIR}/{index_path}`"),
+            ));
             continue;
         };
         referenced.insert(
@@ -96,6 +116,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
             Ok(i) => i,
             Err(d) => {
                 diags.push(*d);
+                ledger.broken.insert(dir.to_string());
                 continue;
             }
         };
@@ -186,27 +207,10 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
         );
     }
 
-    // The catalog index must agree with the per-slug indexes.
-    let expected = catalog_index(&ledger.slugs);
-    if !files.contains_key(CATALOG_INDEX) && !ledger.slugs.is_empty() {
-        diags.push(corrupt(
-            sources,
-            CATALOG_INDEX,
-            &[],
-            format!("the catalog index `{LEDGER_DIR}/{CATALOG_INDEX}` is missing"),
-        ));
-    } else if ledger.catalog != expected && !files.is_empty() {
-        let bytes = files
-            .get(CATALOG_INDEX)
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        diags.push(corrupt(
-            sources,
-            CATALOG_INDEX,
-            bytes,
-            "the catalog index does not agree with the per-slug indexes".into(),
-        ));
-    }
+    // The catalog index is derived from the per-slug indexes.
+    ledger.catalog_stale = ledger.broken.is_empty()
+        && !ledger.slugs.is_empty()
+        && ledger.catalog != catalog_index(&ledger.slugs);
     for path in files.keys().filter(|p| !referenced.contains(p.as_str())) {
         diags.push(
             Diagnostic::error(
@@ -230,6 +234,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
 /// `defined` says whether a slug has a plan file (compiled or not).
 pub fn orphans(
     ledger: &Ledger,
+    files: &LedgerFiles,
     defined: impl Fn(&str) -> bool,
     sources: &mut Sources,
 ) -> Vec<Diagnostic> {
@@ -244,7 +249,7 @@ pub fn orphans(
                 Code::PublishedWithoutPlan,
                 format!("`{slug}` has published versions (latest {latest}) but no plan file"),
             )
-            .at(source(sources, &index, &[]), 0..0, "published here")
+            .at(source(sources, &index, files.get(&index).map_or(&[], Vec::as_slice)), 0..0, "published here")
             .with_help(
                 "its versions stay in force; restore its plan file with `status = \"retired\"` to withdraw it",
             )
@@ -297,7 +302,7 @@ pub fn plan(
             computed: &computed,
         });
         let loaded = ledger.slugs.get(p.slug.as_str());
-        if loaded.is_some_and(|l| !l.verified) {
+        if loaded.is_some_and(|l| !l.verified) || ledger.broken.contains(p.slug.as_str()) {
             continue;
         }
         let latest = loaded.and_then(|l| l.latest.as_ref());
@@ -443,7 +448,7 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
         let slug = p.snapshot.slug.as_str();
         files.insert(format!("{slug}/index.json"), pretty(&slugs[slug]));
     }
-    if !publications.is_empty() {
+    if !publications.is_empty() || ledger.catalog_stale {
         let loaded: BTreeMap<String, LoadedSlug> = slugs
             .into_iter()
             .map(|(k, index)| {
