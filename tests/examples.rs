@@ -8,14 +8,20 @@ use common::{plancat, repo, stderr};
 #[test]
 fn every_example_catalog_builds_and_checks_clean() {
     let dir = repo().join("examples/catalogs");
-    let mut names: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().file_name()).collect();
+    let mut names: Vec<_> = std::fs::read_dir(&dir)
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
     names.sort();
     let expected = ["hosted-accounts", "kits", "managed-services", "micro-saas"];
     assert_eq!(names, expected.map(std::ffi::OsString::from));
     for name in expected {
         let work = tempfile::tempdir().unwrap();
         common::copy_dir(&dir.join(name).join("plans"), &work.path().join("plans"));
-        let build = plancat(work.path(), &["build", "--effective-from", "2026-01-01T00:00:00Z"]);
+        let build = plancat(
+            work.path(),
+            &["build", "--effective-from", "2026-01-01T00:00:00Z"],
+        );
         let err = stderr(&build);
         assert!(build.status.success(), "{name}: {err}");
         assert!(!err.contains("warning"), "{name}: {err}");
@@ -29,7 +35,10 @@ fn managed_services_bundles_follow_from_their_components() {
     // The stated totals of the 20 %, 25 % and 30 % bundles are checked against the components;
     // a total that does not follow is an error naming both numbers.
     let work = tempfile::tempdir().unwrap();
-    common::copy_dir(&repo().join("examples/catalogs/managed-services/plans"), &work.path().join("plans"));
+    common::copy_dir(
+        &repo().join("examples/catalogs/managed-services/plans"),
+        &work.path().join("plans"),
+    );
     let bundle = work.path().join("plans/products/launch-trio-bundle.toml");
     let text = std::fs::read_to_string(&bundle).unwrap();
     assert!(text.contains("717.60"), "{text}");

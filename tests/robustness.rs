@@ -47,7 +47,8 @@ fn two_builds_in_different_directories_are_byte_identical() {
 
 #[test]
 fn key_order_format_and_file_creation_order_do_not_change_a_byte() {
-    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"EUR\"\nlocale = \"de-DE\"\n";
+    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"EUR\"\nlocale = \"de-DE\"\n\
+                [rules]\napi-needs-frontends = \"allow\"\n";
     let toml = "[api]\nname = \"A\"\nstatus = \"live\"\nsummary = \"s\"\n\
                 [api.tiers.pro]\nname = \"Pro\"\norder = 2\nprice.monthly = { EUR = \"20\" }\n\
                 [api.tiers.basic]\norder = 1\nname = \"Basic\"\nprice = { monthly = { EUR = \"10\" } }\n";

@@ -16,7 +16,7 @@ use crate::core::merge::{self, LayerKind, Lock, MNode};
 use crate::core::model::api::{Api, Status};
 use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
-use crate::core::model::product::{Product, ProductKind, ProductPrice};
+use crate::core::model::product::{Product, ProductKind};
 use crate::core::model::{ApiPlan, ProductPlan, Release};
 use crate::core::node::{Node, Value};
 use crate::core::parse;
@@ -72,6 +72,20 @@ impl CompiledPlan {
         }
     }
 
+    pub fn policy(&self) -> &crate::core::model::policy::Policy {
+        match &self.body {
+            PlanBody::Api(p) => &p.policy,
+            PlanBody::Product(p) => &p.policy,
+        }
+    }
+
+    pub fn rules(&self) -> &crate::core::rules::Levels {
+        match &self.body {
+            PlanBody::Api(p) => &p.rules,
+            PlanBody::Product(p) => &p.rules,
+        }
+    }
+
     pub fn release(&self) -> &Release {
         match &self.body {
             PlanBody::Api(p) => &p.release,
@@ -87,9 +101,16 @@ impl CompiledPlan {
                 for t in api.tiers.values_mut() {
                     t.cost = None;
                 }
+                for a in api.addons.values_mut() {
+                    a.cost = None;
+                }
                 PublishedPlan::Api(Box::new(api))
             }
-            PlanBody::Product(p) => PublishedPlan::Product(Box::new(p.product.clone())),
+            PlanBody::Product(p) => {
+                let mut product = p.product.clone();
+                product.cost = None;
+                PublishedPlan::Product(Box::new(product))
+            }
         }
     }
 }
@@ -201,6 +222,7 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
             ));
         }
         core.remove("locks");
+        core.remove("rule_overrides");
 
         let layered = Layered {
             core: &core,
@@ -450,8 +472,8 @@ fn collect_locks(
             if path.split('.').all(|s| !s.is_empty()) && exists(segs.len()) {
                 locks.push(Lock {
                     path: path.split('.').map(str::to_string).collect(),
-                    file: p.file,
-                    span: item.span.clone(),
+                    except: Vec::new(),
+                    declared: Some((p.file, item.span.clone())),
                 });
                 continue;
             }
@@ -478,6 +500,26 @@ fn collect_locks(
             );
         }
     }
+    // Rule levels are core's to set, except for the rules core opens in `rule_overrides`.
+    let open: Vec<String> = parsed
+        .iter()
+        .filter(|p| p.path.layer == LayerKind::Core)
+        .filter_map(|p| {
+            p.node
+                .get_path(&[crate::core::node::PathSeg::Key("rule_overrides")])
+        })
+        .filter_map(|n| match &n.value {
+            Value::Array(items) => Some(items),
+            _ => None,
+        })
+        .flatten()
+        .filter_map(|n| n.value.as_str().map(str::to_string))
+        .collect();
+    locks.push(Lock {
+        path: vec!["rules".into()],
+        except: open,
+        declared: None,
+    });
     locks
 }
 
@@ -544,79 +586,9 @@ fn compute_bundles(
                 continue;
             }
         };
-        let mismatches = stated_mismatches(bundle.stated_price.as_ref(), &price, bundle.discount);
-        if !mismatches.is_empty() {
-            failed.insert(p.slug.to_string());
-        }
-        for (interval, currency, stated, computed, help) in mismatches {
-            let at = p.tree.locate(&path(&[
-                Seg::Key("stated_price".into()),
-                Seg::Key(interval.into()),
-                Seg::Key(currency.clone()),
-            ]));
-            diags.push(
-                Diagnostic::error(
-                    Code::BundlePriceMismatch,
-                    format!(
-                        "bundle `{}` states a {interval} price of {stated} {currency}, but its components give {computed}",
-                        p.slug
-                    ),
-                )
-                .at(at.origin.file, at.origin.span.clone(), format!("components give {computed}"))
-                .with_help(help),
-            );
-        }
         prices.push((i, price));
     }
     for (i, price) in prices {
         plans[i].computed.bundle_price = Some(price);
     }
-}
-
-type Mismatch = (&'static str, String, String, String, String);
-
-/// Every (interval, currency) where a stated bundle price differs from the computed one.
-fn stated_mismatches(
-    stated: Option<&ProductPrice>,
-    computed: &ProductPrice,
-    discount: crate::core::model::money::Percent,
-) -> Vec<Mismatch> {
-    let Some(stated) = stated else {
-        return Vec::new();
-    };
-    let mut out = Vec::new();
-    for (interval, s, c) in [
-        ("one_time", &stated.one_time, &computed.one_time),
-        ("monthly", &stated.monthly, &computed.monthly),
-        ("yearly", &stated.yearly, &computed.yearly),
-    ] {
-        let Some(s) = s else { continue };
-        for (cur, amount) in &s.0 {
-            let got = c.as_ref().and_then(|c| c.get(*cur));
-            if got != Some(*amount) {
-                let computed = got.map_or_else(
-                    || "no price".to_string(),
-                    |g| format!("{} {cur}", g.to_string_in(*cur)),
-                );
-                let help = match got {
-                    Some(g) => format!(
-                        "set it to \"{}\" or remove it: the price is the components' sum minus {}%, rounded half away from zero to the minor unit",
-                        g.to_string_in(*cur),
-                        discount.0.normalize()
-                    ),
-                    None => format!(
-                        "the components have no common {interval} price in {cur}; remove this stated price"
-                    ),
-                };
-                out.push((
-                    interval,
-                    cur.code().to_string(),
-                    amount.to_string_in(*cur),
-                    computed,
-                    help,
-                ));
-            }
-        }
-    }
-    out
 }

@@ -67,8 +67,25 @@ pub struct MTable {
 #[derive(Clone, Debug)]
 pub struct Lock {
     pub path: Vec<String>,
-    pub file: FileId,
-    pub span: Span,
+    /// Direct children of `path` that stay open (the rules core lists in `rule_overrides`).
+    pub except: Vec<String>,
+    /// Where core declared the lock; `None` for the built-in lock on `rules`.
+    pub declared: Option<(FileId, Span)>,
+}
+
+impl Lock {
+    /// Whether the lock forbids a lower layer to write at `path`.
+    pub fn covers(&self, path: &[String]) -> bool {
+        let n = self.path.len();
+        if path.len() < n || path[..n] != self.path[..] {
+            return false;
+        }
+        match path.get(n) {
+            // The locked table itself: open if some of its entries are.
+            None => self.except.is_empty(),
+            Some(child) => !self.except.contains(child),
+        }
+    }
 }
 
 impl MNode {
@@ -328,28 +345,29 @@ impl Merger<'_> {
         if self.layer == LayerKind::Core {
             return None;
         }
-        self.locks
-            .iter()
-            .find(|l| self.path.len() >= l.path.len() && self.path[..l.path.len()] == l.path[..])
+        self.locks.iter().find(|l| l.covers(&self.path))
     }
 
     fn lock_error(&self, lock: &Lock, span: Span) -> Diagnostic {
         let path = self.path.join(".");
         let locked = lock.path.join(".");
-        Diagnostic::error(
+        let d = Diagnostic::error(
             Code::LockedPath,
             format!(
                 "`{path}` is locked by core and cannot be overridden in a {} file",
                 self.layer.name()
             ),
         )
-        .at(self.file, span, "override of a locked path")
-        .with_secondary(
-            lock.file,
-            lock.span.clone(),
-            format!("`{locked}` locked here"),
-        )
-        .with_help("remove this override, or change the value in core")
+        .at(self.file, span, "override of a locked path");
+        match &lock.declared {
+            Some((file, span)) => d
+                .with_secondary(*file, span.clone(), format!("`{locked}` locked here"))
+                .with_help("remove this override, or change the value in core"),
+            None => d.with_help(format!(
+                "only core sets rule levels, except for the rules it lists in `rule_overrides`; add `{}` there to allow this",
+                self.path.get(1).map_or("the rule", String::as_str)
+            )),
+        }
     }
 }
 
@@ -457,8 +475,8 @@ mod tests {
     fn locked_paths_reject_overrides_below_core() {
         let lock = Lock {
             path: vec!["policy".into(), "guardrails".into()],
-            file: FileId::for_tests(0),
-            span: 0..1,
+            except: Vec::new(),
+            declared: Some((FileId::for_tests(0), 0..1)),
         };
         let (m, d) = merged(
             &[
@@ -484,6 +502,39 @@ mod tests {
         assert_eq!(d[0].code, Code::LockedPath);
         assert_eq!(m.to_json()["policy"]["guardrails"]["max_discount"], 35);
         assert_eq!(m.to_json()["policy"]["trial"]["max_days"], 3);
+    }
+
+    #[test]
+    fn rule_levels_are_locked_except_where_core_opens_them() {
+        let lock = Lock {
+            path: vec!["rules".into()],
+            except: vec!["tier-ladder".into()],
+            declared: None,
+        };
+        let (m, d) = merged(
+            &[
+                (
+                    "c.toml",
+                    "[rules]\ntier-ladder = \"deny\"\ngross-margin = \"deny\"\n",
+                    LayerKind::Core,
+                ),
+                (
+                    "p.toml",
+                    "[rules]\ntier-ladder = \"allow\"\ngross-margin = \"allow\"\n",
+                    LayerKind::Product,
+                ),
+            ],
+            std::slice::from_ref(&lock),
+        );
+        assert_eq!(d.len(), 1, "{d:?}");
+        assert_eq!(
+            d[0].message,
+            "`rules.gross-margin` is locked by core and cannot be overridden in a product file"
+        );
+        assert_eq!(
+            m.to_json()["rules"],
+            serde_json::json!({"tier-ladder": "allow", "gross-margin": "deny"})
+        );
     }
 
     // Laws of the merge, on random documents without removals. As in every schema-checked

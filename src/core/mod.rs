@@ -12,6 +12,7 @@ pub mod merge;
 pub mod model;
 pub mod node;
 pub mod parse;
+pub mod rules;
 pub mod schema;
 pub mod source;
 pub mod validate;

@@ -15,6 +15,7 @@ use crate::core::diag::{Code, Diagnostic, Severity, render};
 use crate::core::ledger::publish::{self, Ledger, Publication};
 use crate::core::model::api::Status;
 use crate::core::model::ids::Instant;
+use crate::core::rules;
 use crate::core::schema;
 
 #[derive(Parser)]
@@ -260,9 +261,17 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
         &mut compiled.sources,
     ));
     let (publications, publish_diags) = publish::plan(&compiled.plans, &ledger, effective_from);
+    let cx = rules::Context::new(
+        &compiled.plans,
+        &compiled.slugs,
+        effective_from,
+        &publications,
+    );
+    let rule_diags = rules::run(&cx);
     let mut diags = std::mem::take(&mut compiled.diags.0);
     diags.extend(ledger_diags);
     diags.extend(publish_diags);
+    diags.extend(rule_diags);
     Ok(Analysis {
         compiled,
         ledger,

@@ -27,8 +27,6 @@ pub enum Code {
     DuplicateSlug,
     InvalidLockPath,
     UnknownReference,
-    // P04xx: applied plans
-    BundlePriceMismatch,
     // P05xx: the published ledger
     LedgerTampered,
     LedgerStale,
@@ -38,6 +36,8 @@ pub enum Code {
     LedgerUnexpectedFile,
     DraftAfterPublish,
     PublishedWithoutPlan,
+    /// A catalog rule's finding (`R0203`): see `core::rules`.
+    Rule(&'static str),
 }
 
 impl Code {
@@ -63,7 +63,6 @@ impl Code {
         Code::DuplicateSlug,
         Code::InvalidLockPath,
         Code::UnknownReference,
-        Code::BundlePriceMismatch,
         Code::LedgerTampered,
         Code::LedgerStale,
         Code::EffectiveFromBackwards,
@@ -97,7 +96,6 @@ impl Code {
             Code::DuplicateSlug => "P0304",
             Code::InvalidLockPath => "P0305",
             Code::UnknownReference => "P0306",
-            Code::BundlePriceMismatch => "P0401",
             Code::LedgerTampered => "P0501",
             Code::LedgerStale => "P0502",
             Code::EffectiveFromBackwards => "P0503",
@@ -106,6 +104,7 @@ impl Code {
             Code::LedgerUnexpectedFile => "P0506",
             Code::DraftAfterPublish => "P0507",
             Code::PublishedWithoutPlan => "P0508",
+            Code::Rule(code) => code,
         }
     }
 }

@@ -44,6 +44,8 @@ pub struct Diagnostic {
     pub primary: Option<Label>,
     pub secondary: Vec<Label>,
     pub help: Option<String>,
+    /// Context, like which rule level applies (`= note: …`).
+    pub notes: Vec<String>,
 }
 
 impl Diagnostic {
@@ -55,6 +57,7 @@ impl Diagnostic {
             primary: None,
             secondary: Vec::new(),
             help: None,
+            notes: Vec::new(),
         }
     }
 

@@ -51,6 +51,9 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         }
         group = group.element(snippet);
     }
+    for note in &d.notes {
+        group = group.element(Level::NOTE.message(note.as_str()));
+    }
     if let Some(help) = &d.help {
         group = group.element(Level::HELP.message(help.as_str()));
     }

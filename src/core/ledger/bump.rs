@@ -13,6 +13,9 @@ use serde_json::Value;
 
 use super::wire::Bump;
 
+/// The words every price-increase reason contains (the notice-period rule looks for them).
+pub const PRICE_INCREASE: &str = "price increase on";
+
 /// One classified difference.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
@@ -122,7 +125,7 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         && let (Some(o), Some(n)) = (decimal(old), decimal(new))
     {
         return match n.cmp(&o) {
-            Ordering::Greater => change(Bump::Major, format!("price increase on {what}: {arrow}")),
+            Ordering::Greater => change(Bump::Major, format!("{PRICE_INCREASE} {what}: {arrow}")),
             _ => change(Bump::Minor, format!("price decrease on {what}: {arrow}")),
         };
     }

@@ -123,6 +123,9 @@ pub struct Addon {
     #[serde(default)]
     pub description: String,
     pub price: RecurringPrice,
+    /// Infrastructure cost per customer per month, for margin checks. Never published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Price>,
     /// Tiers the add-on can be bought with; empty means every tier.
     #[serde(default)]
     pub available_on: Vec<Slug>,

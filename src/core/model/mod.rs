@@ -19,6 +19,8 @@ use ids::Instant;
 use policy::Policy;
 use product::Product;
 
+use crate::core::rules::{Levels, RuleName};
+
 /// What a file in `plans/core/` may contain. Every field is optional in a layer file (see
 /// `schema::layer`); `locks` lists paths projects and products may not override.
 #[derive(Clone, Debug, Serialize, Deserialize, JsonSchema)]
@@ -29,6 +31,12 @@ pub struct CoreLayer {
     /// Dotted paths (like `policy.guardrails`) that only core may set.
     #[serde(default)]
     pub locks: Vec<String>,
+    /// Rule levels: `tier-ladder = "warn"`.
+    #[serde(default)]
+    pub rules: Levels,
+    /// Rules whose level projects and products may change for themselves.
+    #[serde(default)]
+    pub rule_overrides: Vec<RuleName>,
 }
 
 /// What a file in `plans/projects/` may contain.
@@ -39,6 +47,10 @@ pub struct ProjectLayer {
     pub policy: Option<Policy>,
     pub api: Option<Api>,
     pub release: Option<Release>,
+    /// Rule levels for this project and its products (only rules core lists in
+    /// `rule_overrides`).
+    #[serde(default)]
+    pub rules: Levels,
 }
 
 /// What a file in `plans/products/` may contain.
@@ -49,6 +61,9 @@ pub struct ProductLayer {
     pub policy: Option<Policy>,
     pub product: Option<Product>,
     pub release: Option<Release>,
+    /// Rule levels for this product (only rules core lists in `rule_overrides`).
+    #[serde(default)]
+    pub rules: Levels,
 }
 
 /// How the next published version of a plan is released. Not part of the published content:
@@ -74,6 +89,8 @@ pub struct ApiPlan {
     pub api: Api,
     #[serde(default)]
     pub release: Release,
+    #[serde(default)]
+    pub rules: Levels,
 }
 
 /// The applied plan of a product: `core ⊕ project ⊕ product`.
@@ -86,4 +103,6 @@ pub struct ProductPlan {
     pub product: Product,
     #[serde(default)]
     pub release: Release,
+    #[serde(default)]
+    pub rules: Levels,
 }

@@ -107,6 +107,30 @@ pub struct NoticePolicy {
     pub price_increase_days: u32,
 }
 
+impl IntervalRanges {
+    /// The range for `one_time`, `monthly` or `yearly`.
+    pub fn get(&self, interval: &str) -> Option<&MoneyRange> {
+        match interval {
+            "one_time" => self.one_time.as_ref(),
+            "monthly" => self.monthly.as_ref(),
+            "yearly" => self.yearly.as_ref(),
+            _ => None,
+        }
+    }
+}
+
+impl PricedKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            PricedKind::Api => "api",
+            PricedKind::Frontend => "frontend",
+            PricedKind::Kit => "kit",
+            PricedKind::Addon => "addon",
+            PricedKind::Bundle => "bundle",
+        }
+    }
+}
+
 impl MonthsRange {
     pub fn contains(&self, months: Decimal) -> bool {
         self.min.0 <= months && months <= self.max.0

@@ -37,6 +37,9 @@ pub struct Product {
     pub price: ProductPrice,
     #[serde(default)]
     pub copy: PageCopy,
+    /// Cost per customer per month of a recurring product, for margin checks. Never published.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cost: Option<Price>,
     /// For `kind = "bundle"`: what it contains and its discount.
     pub bundle: Option<Bundle>,
     #[serde(default)]

@@ -1,0 +1,81 @@
+//! R0103 api-needs-frontends: a live API needs at least two live frontend products.
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::model::api::Status;
+use crate::core::model::product::ProductKind;
+
+pub static RULE: Rule = Rule {
+    code: "R0103",
+    name: "api-needs-frontends",
+    default: Level::Deny,
+    summary: "a live API with fewer than 2 live frontend products cannot launch",
+    explanation: "\
+The business sells APIs through the frontends built on them: an API goes live with at least
+two live frontend products that require it, so its page has something to offer.
+A business whose model differs can set this rule to `allow` in core.
+
+Bad:
+    # shop-api is live, and only shop-front requires it
+
+Good: add a second live frontend with `project = \"shop-api\"`, or keep the API in `draft`.",
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for (plan, api) in cx.apis() {
+        if api.status != Status::Live {
+            continue;
+        }
+        let fronts: Vec<_> = cx
+            .products()
+            .filter(|(_, p)| {
+                p.kind == ProductKind::Frontend
+                    && p.status == Status::Live
+                    && p.requires.contains(&plan.slug)
+            })
+            .collect();
+        if fronts.len() < 2 {
+            let d = out
+                .report(
+                    plan,
+                    format!(
+                        "live API `{}` has {} live frontend product{}; it needs at least 2 to launch",
+                        plan.slug,
+                        fronts.len(),
+                        if fronts.len() == 1 { "" } else { "s" }
+                    ),
+                )
+                .label(plan.loc("api.status"), "live")
+                .help("add live frontends that require this API, or keep it in `draft`");
+            for (p, _) in fronts {
+                d.also(p.loc("product.kind"), format!("`{}` is one", p.slug));
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{base, edit, run};
+    use super::RULE;
+
+    #[test]
+    fn clean() {
+        assert!(run(&RULE, &base()).is_empty());
+    }
+
+    #[test]
+    fn one_frontend_is_not_enough() {
+        let files = edit(
+            "plans/products/shop-admin.toml",
+            "status = \"live\"",
+            "status = \"draft\"",
+        );
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:3:10: live API `shop-api` has 1 live frontend product; it needs at least 2 to launch"
+            ]
+        );
+    }
+}

@@ -1,0 +1,147 @@
+//! R0205 gross-margin: a tier's (or add-on's, or recurring product's) margin over its
+//! infrastructure cost is at least the minimum.
+
+use rust_decimal::Decimal;
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::compile::CompiledPlan;
+use crate::core::model::money::Price;
+
+pub static RULE: Rule = Rule {
+    code: "R0205",
+    name: "gross-margin",
+    default: Level::Deny,
+    summary: "gross margin over the infrastructure cost is below the minimum",
+    explanation: "\
+`cost` is what one customer costs per month to serve. The gross margin of a price is
+`(price − cost) / price`, for the monthly price and for the yearly price divided by 12, in the
+catalog currency; it must be at least `policy.guardrails.min_gross_margin` percent. Costs are
+never published.
+
+Bad (min_gross_margin = 60):
+    price.monthly = { USD = \"49\" }
+    cost = { USD = \"30\" }            # 38.8 % margin
+
+Good:
+    price.monthly = { USD = \"99\" }
+    cost = { USD = \"30\" }            # 69.7 % margin",
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for plan in cx.plans {
+        if let Some(api) = plan.api() {
+            for (id, t) in &api.tiers {
+                let at = format!("api.tiers.{id}");
+                one(
+                    out,
+                    plan,
+                    &at,
+                    t.cost.as_ref(),
+                    t.price.monthly.as_ref(),
+                    t.price.yearly.as_ref(),
+                );
+            }
+            for (id, a) in &api.addons {
+                let at = format!("api.addons.{id}");
+                one(
+                    out,
+                    plan,
+                    &at,
+                    a.cost.as_ref(),
+                    a.price.monthly.as_ref(),
+                    a.price.yearly.as_ref(),
+                );
+            }
+        }
+        if let Some(p) = plan.product() {
+            one(
+                out,
+                plan,
+                "product",
+                p.cost.as_ref(),
+                p.price.monthly.as_ref(),
+                p.price.yearly.as_ref(),
+            );
+        }
+    }
+}
+
+fn one(
+    out: &mut Findings,
+    plan: &CompiledPlan,
+    at: &str,
+    cost: Option<&Price>,
+    monthly: Option<&Price>,
+    yearly: Option<&Price>,
+) {
+    let cur = plan.catalog().currency;
+    let Some(min) = plan.policy().guardrails.min_gross_margin else {
+        return;
+    };
+    let Some(cost) = cost.and_then(|c| c.get(cur)) else {
+        return;
+    };
+    let twelve = Decimal::from(12);
+    let candidates = [
+        ("monthly", monthly.and_then(|p| p.get(cur)).map(|m| m.0)),
+        (
+            "yearly",
+            yearly.and_then(|p| p.get(cur)).map(|y| y.0 / twelve),
+        ),
+    ];
+    for (interval, per_month) in candidates {
+        let Some(price) = per_month.filter(|p| *p > Decimal::ZERO) else {
+            continue;
+        };
+        let margin = ((price - cost.0) / price * Decimal::ONE_HUNDRED).round_dp(1);
+        if margin < min.0 {
+            let per = if interval == "yearly" {
+                " (yearly ÷ 12)"
+            } else {
+                ""
+            };
+            out.report(
+                plan,
+                format!(
+                    "gross margin of `{at}` is {margin} % on its {interval} price{per}, below the minimum of {} %",
+                    min.0.normalize()
+                ),
+            )
+            .label(plan.loc(&format!("{at}.price.{interval}.{cur}")), format!("{} {cur} a month", price.round_dp(cur.exponent())))
+            .also(plan.loc(&format!("{at}.cost.{cur}")), format!("costs {} {cur} a month", cost.to_string_in(cur)))
+            .also(plan.loc("policy.guardrails.min_gross_margin"), "minimum set here")
+            .help(format!(
+                "at this cost the {interval} price must be at least {} {cur} a month",
+                (cost.0 / (Decimal::ONE - min.0 / Decimal::ONE_HUNDRED)).round_dp(cur.exponent())
+            ));
+            return;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{base, edit, run};
+    use super::RULE;
+
+    #[test]
+    fn clean() {
+        assert!(run(&RULE, &base()).is_empty());
+    }
+
+    #[test]
+    fn cost_eats_the_margin() {
+        let files = edit(
+            "plans/projects/shop-api.toml",
+            "cost = { USD = \"10\" }",
+            "cost = { USD = \"30\" }",
+        );
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:20:25: gross margin of `api.tiers.pro` is 40.0 % on its monthly price, below the minimum of 60 %"
+            ]
+        );
+    }
+}

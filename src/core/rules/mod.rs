@@ -1,0 +1,316 @@
+//! Catalog rules: the business's own checks, run over the whole catalog after merging, like
+//! clippy lints. Each rule lives in its own module with its own tests, has a stable code and
+//! name, a default level that core can change per rule (`[rules] tier-ladder = "warn"`), and
+//! a long explanation (`plancat rules CODE`). A project or product may change a rule's level
+//! for itself only when core lists the rule in `rule_overrides`.
+//!
+//! Invariant: rules only read the compiled catalog; they never fail, they report findings.
+
+mod api_needs_frontends;
+mod bundle_price;
+mod frontend_requires_live_api;
+mod gross_margin;
+mod max_discount;
+mod notice_period;
+mod price_currency;
+mod price_guardrail;
+mod promotion_expired;
+mod promotion_stacking;
+mod promotion_target;
+mod promotion_window;
+mod promotions;
+mod quota_policy;
+mod tier_ladder;
+mod trial_length;
+mod unknown_reference;
+mod yearly_months;
+
+#[cfg(test)]
+mod testing;
+
+use std::borrow::Cow;
+use std::collections::{BTreeMap, BTreeSet};
+use std::fmt;
+
+use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
+use serde::{Deserialize, Serialize};
+use serde_with::{DeserializeFromStr, SerializeDisplay};
+
+use crate::core::compile::{CompiledPlan, PlanBody};
+use crate::core::diag::{Code, Diagnostic, Severity};
+use crate::core::ledger::publish::Publication;
+use crate::core::model::api::Api;
+use crate::core::model::ids::{Instant, Slug};
+use crate::core::model::product::Product;
+use crate::core::schema::Seg;
+use crate::core::source::{FileId, Span};
+
+/// How a rule's findings are treated.
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum Level {
+    /// Not reported.
+    Allow,
+    /// Reported; does not fail the run.
+    Warn,
+    /// Reported as an error: `check` fails and `build` publishes nothing.
+    Deny,
+}
+
+impl fmt::Display for Level {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Level::Allow => "allow",
+            Level::Warn => "warn",
+            Level::Deny => "deny",
+        })
+    }
+}
+
+/// One catalog rule.
+pub struct Rule {
+    /// Stable code, like `R0203`.
+    pub code: &'static str,
+    /// Stable name used in `[rules]`, like `tier-ladder`.
+    pub name: &'static str,
+    pub default: Level,
+    /// One line for `plancat rules`.
+    pub summary: &'static str,
+    /// The long explanation, with a bad and a good example, for `plancat rules CODE`.
+    pub explanation: &'static str,
+    pub check: fn(&Context<'_>, &mut Findings),
+}
+
+/// Every rule, in code order.
+pub static RULES: &[&Rule] = &[
+    &unknown_reference::RULE,
+    &frontend_requires_live_api::RULE,
+    &api_needs_frontends::RULE,
+    &price_guardrail::RULE,
+    &price_currency::RULE,
+    &tier_ladder::RULE,
+    &yearly_months::RULE,
+    &gross_margin::RULE,
+    &bundle_price::RULE,
+    &max_discount::RULE,
+    &promotion_expired::RULE,
+    &promotion_window::RULE,
+    &promotion_target::RULE,
+    &promotion_stacking::RULE,
+    &trial_length::RULE,
+    &quota_policy::RULE,
+    &notice_period::RULE,
+];
+
+/// A rule by code (`R0203`, any case) or name (`tier-ladder`).
+pub fn find(key: &str) -> Option<&'static Rule> {
+    RULES
+        .iter()
+        .copied()
+        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
+}
+
+/// The name of a rule, validated: what `[rules]` keys and `rule_overrides` hold.
+#[derive(
+    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr,
+)]
+pub struct RuleName(&'static str);
+
+impl RuleName {
+    pub fn as_str(&self) -> &'static str {
+        self.0
+    }
+}
+
+impl std::str::FromStr for RuleName {
+    type Err = String;
+    fn from_str(s: &str) -> Result<Self, String> {
+        RULES
+            .iter()
+            .find(|r| r.name == s)
+            .map(|r| RuleName(r.name))
+            .ok_or_else(|| format!("unknown rule `{s}`"))
+    }
+}
+
+impl fmt::Display for RuleName {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(self.0)
+    }
+}
+
+impl JsonSchema for RuleName {
+    fn schema_name() -> Cow<'static, str> {
+        "RuleName".into()
+    }
+    fn json_schema(_: &mut SchemaGenerator) -> Schema {
+        let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
+        json_schema!({
+            "description": "The name of a catalog rule (see `plancat rules`).",
+            "type": "string",
+            "enum": names,
+        })
+    }
+}
+
+/// Rule levels as a plan states them: `[rules] tier-ladder = "warn"`.
+pub type Levels = BTreeMap<RuleName, Level>;
+
+/// What rules see: every compiled plan, and what `build` is about to publish.
+pub struct Context<'a> {
+    pub plans: &'a [CompiledPlan],
+    pub apis: BTreeMap<&'a str, &'a CompiledPlan>,
+    pub products: BTreeMap<&'a str, &'a CompiledPlan>,
+    /// Slugs of every plan file, compiled or not (a reference to a plan that failed is not
+    /// "unknown": its own errors are reported).
+    pub slugs: &'a BTreeSet<String>,
+    /// The moment the run publishes for (`--effective-from`, else now).
+    pub now: Instant,
+    pub publications: &'a [Publication],
+}
+
+impl<'a> Context<'a> {
+    pub fn new(
+        plans: &'a [CompiledPlan],
+        slugs: &'a BTreeSet<String>,
+        now: Instant,
+        publications: &'a [Publication],
+    ) -> Self {
+        let apis = plans
+            .iter()
+            .filter(|p| matches!(p.body, PlanBody::Api(_)))
+            .map(|p| (p.slug.as_str(), p))
+            .collect();
+        let products = plans
+            .iter()
+            .filter(|p| matches!(p.body, PlanBody::Product(_)))
+            .map(|p| (p.slug.as_str(), p))
+            .collect();
+        Context {
+            plans,
+            apis,
+            products,
+            slugs,
+            now,
+            publications,
+        }
+    }
+
+    /// Plans that are APIs, with their API section.
+    pub fn apis(&self) -> impl Iterator<Item = (&'a CompiledPlan, &'a Api)> + '_ {
+        self.apis.values().filter_map(|p| p.api().map(|a| (*p, a)))
+    }
+
+    /// Plans that are products, with their product section.
+    pub fn products(&self) -> impl Iterator<Item = (&'a CompiledPlan, &'a Product)> + '_ {
+        self.products
+            .values()
+            .filter_map(|p| p.product().map(|a| (*p, a)))
+    }
+}
+
+/// What one rule found, each finding tied to the plan whose levels decide it.
+#[derive(Default)]
+pub struct Findings {
+    found: Vec<(Slug, Diagnostic)>,
+}
+
+impl Findings {
+    /// Reports a finding about `plan`. The code and severity are the runner's to set.
+    pub fn report(&mut self, plan: &CompiledPlan, message: impl Into<String>) -> &mut Diagnostic {
+        self.found.push((
+            plan.slug.clone(),
+            Diagnostic::error(Code::Rule(""), message),
+        ));
+        &mut self.found.last_mut().expect("just pushed").1
+    }
+}
+
+/// Runs every rule and returns its findings at their levels, `allow`ed ones dropped.
+pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
+    let by_slug: BTreeMap<&Slug, &CompiledPlan> = cx.plans.iter().map(|p| (&p.slug, p)).collect();
+    let mut out = Vec::new();
+    for rule in RULES {
+        let mut findings = Findings::default();
+        (rule.check)(cx, &mut findings);
+        for (slug, mut d) in findings.found {
+            let level = by_slug[&slug]
+                .rules()
+                .iter()
+                .find(|(n, _)| n.as_str() == rule.name)
+                .map_or(rule.default, |(_, l)| *l);
+            d.severity = match level {
+                Level::Allow => continue,
+                Level::Warn => Severity::Warning,
+                Level::Deny => Severity::Error,
+            };
+            d.code = Code::Rule(rule.code);
+            d.notes.push(format!(
+                "`{}` is `{level}`{}; `plancat rules {}` explains it",
+                rule.name,
+                if level == rule.default {
+                    " by default"
+                } else {
+                    " in this plan"
+                },
+                rule.code
+            ));
+            out.push(d);
+        }
+    }
+    out
+}
+
+impl CompiledPlan {
+    pub fn api(&self) -> Option<&Api> {
+        match &self.body {
+            PlanBody::Api(p) => Some(&p.api),
+            PlanBody::Product(_) => None,
+        }
+    }
+
+    pub fn product(&self) -> Option<&Product> {
+        match &self.body {
+            PlanBody::Product(p) => Some(&p.product),
+            PlanBody::Api(_) => None,
+        }
+    }
+
+    /// Where the value at a dotted path (`api.tiers.growth.price.monthly.INR`,
+    /// `product.bundle.components[1]`) was written, or the nearest enclosing value.
+    pub fn loc(&self, path: &str) -> (FileId, Span) {
+        let segs: Vec<Seg> = path
+            .split('.')
+            .flat_map(|part| {
+                let (key, index) = match part.split_once('[') {
+                    Some((k, i)) => (k, i.trim_end_matches(']').parse().ok()),
+                    None => (part, None),
+                };
+                std::iter::once(Seg::Key(key.to_string())).chain(index.map(Seg::Index))
+            })
+            .collect();
+        let n = self.tree.locate(&segs);
+        (n.origin.file, n.origin.span.clone())
+    }
+}
+
+impl Diagnostic {
+    /// Builder-style labels for findings (`Findings::report` returns `&mut Diagnostic`).
+    pub fn label(&mut self, (file, span): (FileId, Span), message: impl Into<String>) -> &mut Self {
+        self.primary = Some(crate::core::diag::Label::new(file, span, message));
+        self
+    }
+
+    pub fn also(&mut self, (file, span): (FileId, Span), message: impl Into<String>) -> &mut Self {
+        self.secondary
+            .push(crate::core::diag::Label::new(file, span, message));
+        self
+    }
+
+    pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
+        self.help = Some(help.into());
+        self
+    }
+}

@@ -1,0 +1,136 @@
+//! R0501 notice-period: a price increase takes effect no sooner than the notice period allows.
+
+use jiff::ToSpan;
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::ledger::bump::PRICE_INCREASE;
+
+pub static RULE: Rule = Rule {
+    code: "R0501",
+    name: "notice-period",
+    default: Level::Deny,
+    summary: "a price increase gives subscribers less notice than the notice policy requires",
+    explanation: "\
+`policy.notice.price_increase_days` is how much notice subscribers get before they pay more.
+A new version that raises a price must take effect at least that long after the moment it is
+published: schedule it with `release.effective_from`.
+
+Bad (price_increase_days = 30, built on 2026-06-01):
+    [release]
+    effective_from = 2026-06-10T00:00:00Z
+
+Good:
+    [release]
+    effective_from = 2026-07-01T00:00:00Z",
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for publication in cx.publications {
+        let s = &publication.snapshot;
+        let Some(increase) = publication
+            .reasons
+            .iter()
+            .find(|r| r.contains(PRICE_INCREASE))
+        else {
+            continue;
+        };
+        let Some(plan) = cx.plans.iter().find(|p| p.slug == s.slug) else {
+            continue;
+        };
+        let days = plan.policy().notice.price_increase_days;
+        // Notice days are 24-hour days in UTC (a Timestamp has no calendar to add days in).
+        let Ok(earliest) = cx.now.0.checked_add((i64::from(days) * 24).hours()) else {
+            continue;
+        };
+        if s.effective_from.0 >= earliest {
+            continue;
+        }
+        let given = (s.effective_from.0.as_second() - cx.now.0.as_second()).max(0) / 86_400;
+        let at = if plan.release().effective_from.is_some() {
+            plan.loc("release.effective_from")
+        } else {
+            (plan.file, 0..0)
+        };
+        out.report(
+            plan,
+            format!(
+                "`{}` {} takes effect {} with {given} days' notice; price increases need {days}",
+                s.slug, s.plan_version, s.effective_from
+            ),
+        )
+        .label(at, "too soon for a price increase")
+        .also(
+            plan.loc("policy.notice.price_increase_days"),
+            "notice period set here",
+        )
+        .help(format!(
+            "{}; schedule it with `release.effective_from` at {} or later",
+            increase,
+            crate::core::model::ids::Instant(earliest)
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::base;
+    use super::super::{Context, Findings};
+    use super::RULE;
+    use crate::core::compile::{InputFile, compile};
+    use crate::core::ledger::publish::{Ledger, plan};
+    use crate::core::model::ids::Instant;
+
+    /// Publishes `base()`, raises the basic tier's price, and runs the rule at 2026-06-01 with
+    /// the given `release.effective_from`.
+    fn findings(effective_from: &str) -> Vec<String> {
+        let now = Instant::parse("2026-06-01T00:00:00Z").unwrap();
+        let inputs = |raise: bool| -> Vec<InputFile> {
+            base()
+                .into_iter()
+                .map(|(p, mut t)| {
+                    if raise && p.ends_with("shop-api.toml") {
+                        t = t.replacen("USD = \"20\"", "USD = \"25\"", 1);
+                        t.push_str(&format!("\n[release]\neffective_from = {effective_from}\n"));
+                    }
+                    InputFile {
+                        path: p,
+                        bytes: t.into_bytes(),
+                    }
+                })
+                .collect()
+        };
+        // Version 1.0.0, published long before.
+        let v1 = compile(&inputs(false));
+        let (first, _) = plan(
+            &v1.plans,
+            &Ledger::default(),
+            Instant::parse("2026-01-01T00:00:00Z").unwrap(),
+        );
+        let files = crate::core::ledger::publish::render(&Ledger::default(), &first);
+        let mut sources = crate::core::source::Sources::default();
+        let (ledger, _) = crate::core::ledger::publish::load(&files, &mut sources);
+        let v2 = compile(&inputs(true));
+        let (publications, diags) = plan(&v2.plans, &ledger, now);
+        assert!(diags.is_empty(), "{diags:?}");
+        let cx = Context::new(&v2.plans, &v2.slugs, now, &publications);
+        let mut f = Findings::default();
+        (RULE.check)(&cx, &mut f);
+        f.found.iter().map(|(_, d)| d.message.clone()).collect()
+    }
+
+    #[test]
+    fn too_little_notice() {
+        assert_eq!(
+            findings("2026-06-10T00:00:00Z"),
+            [
+                "`shop-api` 2.0.0 takes effect 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30"
+            ]
+        );
+    }
+
+    #[test]
+    fn enough_notice() {
+        assert!(findings("2026-07-01T00:00:00Z").is_empty());
+    }
+}

@@ -1,0 +1,168 @@
+//! R0201 price-guardrail: every price lies in the guardrail range for its kind and interval.
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::compile::CompiledPlan;
+use crate::core::model::money::Price;
+use crate::core::model::policy::PricedKind;
+use crate::core::model::product::ProductKind;
+
+pub static RULE: Rule = Rule {
+    code: "R0201",
+    name: "price-guardrail",
+    default: Level::Deny,
+    summary: "a price is outside the guardrail range for its kind and interval",
+    explanation: "\
+Core sets price ranges per kind (`api` tiers, `frontend`, `kit`, `addon`, `bundle`) and
+interval (`one_time`, `monthly`, `yearly`), in the catalog currency. A price outside its range
+is usually a typo (a missing zero) that would charge customers the wrong amount. Bundles are
+checked on their computed price.
+
+Bad (with price.frontend.one_time = { min = \"1999\", max = \"49999\" }):
+    price.one_time = { INR = \"799\" }
+
+Good:
+    price.one_time = { INR = \"7999\" }",
+    check,
+};
+
+const INTERVALS: [&str; 3] = ["one_time", "monthly", "yearly"];
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for plan in cx.plans {
+        if let Some(api) = plan.api() {
+            for (id, t) in &api.tiers {
+                let p = &t.price;
+                for (interval, price) in [("monthly", &p.monthly), ("yearly", &p.yearly)] {
+                    let at = format!("api.tiers.{id}.price.{interval}");
+                    one(out, plan, PricedKind::Api, interval, price.as_ref(), &at);
+                }
+            }
+            for (id, a) in &api.addons {
+                for (interval, price) in
+                    [("monthly", &a.price.monthly), ("yearly", &a.price.yearly)]
+                {
+                    let at = format!("api.addons.{id}.price.{interval}");
+                    one(out, plan, PricedKind::Addon, interval, price.as_ref(), &at);
+                }
+            }
+        }
+        if let Some(product) = plan.product() {
+            let kind = match product.kind {
+                ProductKind::Frontend => PricedKind::Frontend,
+                ProductKind::Kit => PricedKind::Kit,
+                ProductKind::Addon => PricedKind::Addon,
+                ProductKind::Bundle => PricedKind::Bundle,
+            };
+            let (price, base) = match (&plan.computed.bundle_price, product.kind) {
+                (Some(computed), ProductKind::Bundle) => (computed, "product.bundle"),
+                _ => (&product.price, "product.price"),
+            };
+            for interval in INTERVALS {
+                let p = match interval {
+                    "one_time" => &price.one_time,
+                    "monthly" => &price.monthly,
+                    _ => &price.yearly,
+                };
+                let at = if base == "product.bundle" {
+                    base.to_string()
+                } else {
+                    format!("{base}.{interval}")
+                };
+                one(out, plan, kind, interval, p.as_ref(), &at);
+            }
+        }
+    }
+}
+
+fn one(
+    out: &mut Findings,
+    plan: &CompiledPlan,
+    kind: PricedKind,
+    interval: &str,
+    price: Option<&Price>,
+    at: &str,
+) {
+    let cur = plan.catalog().currency;
+    let Some(amount) = price.and_then(|p| p.get(cur)) else {
+        return;
+    };
+    let Some(range) = plan
+        .policy()
+        .guardrails
+        .price
+        .get(&kind)
+        .and_then(|r| r.get(interval))
+    else {
+        return;
+    };
+    let guard = format!("policy.guardrails.price.{}.{interval}", kind.name());
+    let here = if at.ends_with(interval) {
+        plan.loc(&format!("{at}.{cur}"))
+    } else {
+        plan.loc(at)
+    };
+    let what = if at == "product.bundle" {
+        format!("the computed {interval} price")
+    } else {
+        format!("`{at}`")
+    };
+    if let Some(min) = range.min.filter(|m| amount < *m) {
+        out.report(
+            plan,
+            format!(
+                "{what} is {} {cur}, below the {} {interval} minimum of {} {cur}",
+                amount.to_string_in(cur),
+                kind.name(),
+                min.to_string_in(cur)
+            ),
+        )
+        .label(here, "below the guardrail")
+        .also(plan.loc(&format!("{guard}.min")), "minimum set here")
+        .help("check the amount for a missing digit; if the price is right, change the guardrail in core");
+    } else if let Some(max) = range.max.filter(|m| amount > *m) {
+        out.report(
+            plan,
+            format!(
+                "{what} is {} {cur}, above the {} {interval} maximum of {} {cur}",
+                amount.to_string_in(cur),
+                kind.name(),
+                max.to_string_in(cur)
+            ),
+        )
+        .label(here, "above the guardrail")
+        .also(plan.loc(&format!("{guard}.max")), "maximum set here")
+        .help("check the amount for an extra digit; if the price is right, change the guardrail in core");
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{base, edit, run};
+    use super::RULE;
+
+    #[test]
+    fn clean() {
+        assert!(run(&RULE, &base()).is_empty());
+    }
+
+    #[test]
+    fn too_cheap_and_too_dear() {
+        let mut files = edit(
+            "plans/products/shop-front.toml",
+            "USD = \"49\"",
+            "USD = \"4.90\"",
+        );
+        let api = files
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("shop-api.toml"))
+            .unwrap();
+        api.1 = api.1.replacen("USD = \"50\"", "USD = \"5000\"", 1);
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:20:25: `api.tiers.pro.price.monthly` is 5000.00 USD, above the api monthly maximum of 1000.00 USD",
+                "plans/products/shop-front.toml:6:26: `product.price.one_time` is 4.90 USD, below the frontend one_time minimum of 20.00 USD",
+            ]
+        );
+    }
+}

@@ -1,0 +1,80 @@
+//! R0402 quota-policy: quotas follow the quota policy (unlimited allowed? overage required?).
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::model::api::Limit;
+
+pub static RULE: Rule = Rule {
+    code: "R0402",
+    name: "quota-policy",
+    default: Level::Deny,
+    summary: "a quota is unlimited where policy forbids it, or has no overage price where one is required",
+    explanation: "\
+`policy.quota.allow_unlimited = false` forbids `limit = \"unlimited\"`; `require_overage = true`
+requires every limited quota to say what usage beyond it costs (`overage`), so child APIs never
+have to guess between blocking a customer and charging them.
+
+Bad (require_overage = true):
+    quotas.calls = { limit = 1000, period = \"month\", unit = \"API calls\" }
+
+Good:
+    quotas.calls = { limit = 1000, period = \"month\", unit = \"API calls\", overage = { price = { USD = \"1\" }, per = 1000 } }",
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for (plan, api) in cx.apis() {
+        let policy = &plan.policy().quota;
+        for (tid, t) in &api.tiers {
+            for (qid, q) in &t.quotas {
+                let at = format!("api.tiers.{tid}.quotas.{qid}");
+                if q.limit == Limit::Unlimited && !policy.allow_unlimited {
+                    out.report(plan, format!("quota `{qid}` of tier `{tid}` is unlimited, which the quota policy forbids"))
+                        .label(plan.loc(&format!("{at}.limit")), "unlimited")
+                        .also(plan.loc("policy.quota.allow_unlimited"), "forbidden here")
+                        .help("give the quota a limit (and an overage price)");
+                } else if q.limit != Limit::Unlimited
+                    && q.overage.is_none()
+                    && policy.require_overage
+                {
+                    out.report(plan, format!("quota `{qid}` of tier `{tid}` has no overage price, which the quota policy requires"))
+                        .label(plan.loc(&at), "no `overage`")
+                        .also(plan.loc("policy.quota.require_overage"), "required here")
+                        .help("add `overage = { price = { … }, per = … }`");
+                }
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{base, run};
+    use super::RULE;
+
+    #[test]
+    fn unlimited_and_missing_overage() {
+        let mut files = base();
+        let core = files
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("00-core.toml"))
+            .unwrap();
+        core.1
+            .push_str("\n[policy.quota]\nallow_unlimited = false\nrequire_overage = true\n");
+        let api = files
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("shop-api.toml"))
+            .unwrap();
+        api.1 = api.1.replacen("limit = 5000", "limit = \"unlimited\"", 1);
+        api.1 = api
+            .1
+            .replacen(", overage = { price = { USD = \"1\" }, per = 100 }", "", 1);
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:14:16: quota `calls` of tier `basic` has no overage price, which the quota policy requires",
+                "plans/projects/shop-api.toml:25:26: quota `calls` of tier `pro` is unlimited, which the quota policy forbids",
+            ]
+        );
+        assert!(run(&RULE, &base()).is_empty());
+    }
+}

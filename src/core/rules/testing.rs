@@ -1,0 +1,168 @@
+//! A small valid catalog and a runner for one rule, for the rules' unit tests.
+
+use crate::core::compile::{InputFile, compile};
+use crate::core::diag::render;
+use crate::core::model::ids::Instant;
+use crate::core::rules::{Context, Findings, Rule};
+
+/// Core, one live API with two tiers and two live frontends: clean under every rule.
+pub fn base() -> Vec<(String, String)> {
+    let files = [
+        (
+            "plans/core/00-core.toml",
+            r#"[catalog]
+brand = "Test"
+base_url = "https://test.example"
+currency = "USD"
+locale = "en-US"
+
+[policy.guardrails]
+min_gross_margin = 60
+max_discount = 30
+yearly_months = { min = 9, max = 12 }
+price.api.monthly = { min = "10", max = "1000" }
+price.frontend.one_time = { min = "20", max = "500" }
+
+[policy.trial]
+max_days = 30
+
+[policy.notice]
+price_increase_days = 30
+"#,
+        ),
+        (
+            "plans/projects/shop-api.toml",
+            r#"[api]
+name = "Shop API"
+status = "live"
+summary = "Sells things."
+
+[api.tiers.basic]
+name = "Basic"
+order = 1
+price.monthly = { USD = "20" }
+price.yearly = { USD = "200" }
+seats = 3
+trial_days = 14
+cost = { USD = "4" }
+quotas.calls = { limit = 1000, period = "month", unit = "calls", overage = { price = { USD = "1" }, per = 100 } }
+features = { webhooks = true, domains = 1 }
+
+[api.tiers.pro]
+name = "Pro"
+order = 2
+price.monthly = { USD = "50" }
+price.yearly = { USD = "500" }
+seats = 10
+trial_days = 14
+cost = { USD = "10" }
+quotas.calls = { limit = 5000, period = "month", unit = "calls", overage = { price = { USD = "1" }, per = 100 } }
+features = { webhooks = true, domains = 5 }
+"#,
+        ),
+        (
+            "plans/products/shop-front.toml",
+            "[product]\nname = \"Shop Front\"\nkind = \"frontend\"\nstatus = \"live\"\nproject = \"shop-api\"\nprice.one_time = { USD = \"49\" }\n",
+        ),
+        (
+            "plans/products/shop-admin.toml",
+            "[product]\nname = \"Shop Admin\"\nkind = \"frontend\"\nstatus = \"live\"\nproject = \"shop-api\"\nprice.one_time = { USD = \"99\" }\n",
+        ),
+    ];
+    files
+        .iter()
+        .map(|(p, t)| (p.to_string(), t.to_string()))
+        .collect()
+}
+
+/// `base()` with some files replaced or added.
+pub fn with(changes: &[(&str, &str)]) -> Vec<(String, String)> {
+    let mut files = base();
+    for (path, text) in changes {
+        files.retain(|(p, _)| p != path);
+        files.push((path.to_string(), text.to_string()));
+    }
+    files
+}
+
+/// `base()` with text replaced inside one file.
+pub fn edit(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
+    let mut files = base();
+    let f = files
+        .iter_mut()
+        .find(|(p, _)| p == path)
+        .expect("file in base()");
+    assert!(f.1.contains(from), "{from:?} not in {path}");
+    f.1 = f.1.replacen(from, to, 1);
+    files
+}
+
+/// Runs one rule on a catalog (at 2026-06-01) and renders each finding as
+/// `path:line:col: message` — the compile itself must be clean.
+pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|(p, t)| InputFile {
+            path: p.clone(),
+            bytes: t.clone().into_bytes(),
+        })
+        .collect();
+    let compiled = compile(&inputs);
+    assert!(
+        compiled.diags.is_empty(),
+        "catalog does not compile: {:?}",
+        compiled.diags
+    );
+    let cx = Context::new(
+        &compiled.plans,
+        &compiled.slugs,
+        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
+        &[],
+    );
+    let mut findings = Findings::default();
+    (rule.check)(&cx, &mut findings);
+    findings
+        .found
+        .iter()
+        .map(|(_, d)| {
+            let l = d.primary.as_ref().expect("findings have a location");
+            let f = compiled.sources.get(l.file);
+            let (line, col) = f.line_col(l.span.start);
+            format!("{}:{line}:{col}: {}", f.path, d.message)
+        })
+        .collect()
+}
+
+/// Renders findings in full (for checking labels and help by eye in failing tests).
+#[allow(dead_code)]
+pub fn render_all(rule: &Rule, files: &[(String, String)]) -> String {
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|(p, t)| InputFile {
+            path: p.clone(),
+            bytes: t.clone().into_bytes(),
+        })
+        .collect();
+    let compiled = compile(&inputs);
+    let cx = Context::new(
+        &compiled.plans,
+        &compiled.slugs,
+        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
+        &[],
+    );
+    let mut findings = Findings::default();
+    (rule.check)(&cx, &mut findings);
+    findings
+        .found
+        .iter()
+        .map(|(_, d)| render::human(d, &compiled.sources, false))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn the_base_catalog_is_clean_under_every_rule() {
+    for rule in super::RULES {
+        assert_eq!(run(rule, &base()), Vec::<String>::new(), "{}", rule.name);
+    }
+}

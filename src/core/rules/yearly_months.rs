@@ -1,0 +1,130 @@
+//! R0204 yearly-months: a yearly price is between `min` and `max` months of the monthly one.
+
+use rust_decimal::Decimal;
+
+use super::{Context, Findings, Level, Rule};
+use crate::core::compile::CompiledPlan;
+use crate::core::model::money::Price;
+
+pub static RULE: Rule = Rule {
+    code: "R0204",
+    name: "yearly-months",
+    default: Level::Deny,
+    summary: "a yearly price is outside the allowed range of months of the monthly price",
+    explanation: "\
+`policy.guardrails.yearly_months = { min = 9, max = 12 }` says a yearly price costs between 9
+and 12 months of the monthly one: paying yearly is never dearer than monthly, and the yearly
+discount is never more than 3 months free. Checked in the catalog currency for tiers, add-ons
+and recurring products that have both prices.
+
+Bad:
+    price.monthly = { USD = \"49\" }
+    price.yearly = { USD = \"49\" }       # one month for a year
+
+Good:
+    price.monthly = { USD = \"49\" }
+    price.yearly = { USD = \"490\" }      # 10 months",
+    check,
+};
+
+fn check(cx: &Context<'_>, out: &mut Findings) {
+    for plan in cx.plans {
+        if let Some(api) = plan.api() {
+            for (id, t) in &api.tiers {
+                one(
+                    out,
+                    plan,
+                    &format!("api.tiers.{id}.price"),
+                    t.price.monthly.as_ref(),
+                    t.price.yearly.as_ref(),
+                );
+            }
+            for (id, a) in &api.addons {
+                one(
+                    out,
+                    plan,
+                    &format!("api.addons.{id}.price"),
+                    a.price.monthly.as_ref(),
+                    a.price.yearly.as_ref(),
+                );
+            }
+        }
+        if let Some(p) = plan.product() {
+            one(
+                out,
+                plan,
+                "product.price",
+                p.price.monthly.as_ref(),
+                p.price.yearly.as_ref(),
+            );
+        }
+    }
+}
+
+fn one(
+    out: &mut Findings,
+    plan: &CompiledPlan,
+    at: &str,
+    monthly: Option<&Price>,
+    yearly: Option<&Price>,
+) {
+    let cur = plan.catalog().currency;
+    let Some(range) = &plan.policy().guardrails.yearly_months else {
+        return;
+    };
+    let (Some(m), Some(y)) = (
+        monthly.and_then(|p| p.get(cur)),
+        yearly.and_then(|p| p.get(cur)),
+    ) else {
+        return;
+    };
+    if m.0 <= Decimal::ZERO {
+        return;
+    }
+    let months = (y.0 / m.0).round_dp(2);
+    if !range.contains(months) {
+        out.report(
+            plan,
+            format!(
+                "`{at}.yearly` is {} months of the monthly price; the allowed range is {} to {} months",
+                months.normalize(),
+                range.min.0.normalize(),
+                range.max.0.normalize()
+            ),
+        )
+        .label(plan.loc(&format!("{at}.yearly.{cur}")), format!("{} × monthly", months.normalize()))
+        .also(plan.loc("policy.guardrails.yearly_months"), "range set here")
+        .help(format!(
+            "with a monthly price of {} {cur}, a yearly price between {} and {} {cur} fits",
+            m.to_string_in(cur),
+            (m.0 * range.min.0).round_dp(cur.exponent()),
+            (m.0 * range.max.0).round_dp(cur.exponent())
+        ));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::{base, edit, run};
+    use super::RULE;
+
+    #[test]
+    fn clean() {
+        assert!(run(&RULE, &base()).is_empty());
+    }
+
+    #[test]
+    fn yearly_dearer_than_twelve_months() {
+        let files = edit(
+            "plans/projects/shop-api.toml",
+            "USD = \"200\"",
+            "USD = \"260\"",
+        );
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:10:24: `api.tiers.basic.price.yearly` is 13 months of the monthly price; the allowed range is 9 to 12 months"
+            ]
+        );
+    }
+}
