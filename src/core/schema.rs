@@ -29,10 +29,11 @@ pub enum Which {
     Snapshot,
     SlugIndex,
     CatalogIndex,
+    Diagnostics,
 }
 
 impl Which {
-    pub const ALL: [Which; 8] = [
+    pub const ALL: [Which; 9] = [
         Which::CoreLayer,
         Which::ProjectLayer,
         Which::ProductLayer,
@@ -41,6 +42,7 @@ impl Which {
         Which::Snapshot,
         Which::SlugIndex,
         Which::CatalogIndex,
+        Which::Diagnostics,
     ];
 
     /// File name under `schemas/`.
@@ -54,6 +56,7 @@ impl Which {
             Which::Snapshot => "snapshot.schema.json",
             Which::SlugIndex => "slug-index.schema.json",
             Which::CatalogIndex => "catalog-index.schema.json",
+            Which::Diagnostics => "diagnostics.schema.json",
         }
     }
 
@@ -67,6 +70,7 @@ impl Which {
             Which::Snapshot => wire_schema::<wire::Snapshot>(),
             Which::SlugIndex => wire_schema::<wire::SlugIndex>(),
             Which::CatalogIndex => wire_schema::<wire::CatalogIndex>(),
+            Which::Diagnostics => wire_schema::<crate::core::diag::formats::JsonReport>(),
         }
     }
 }

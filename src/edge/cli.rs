@@ -11,7 +11,7 @@ use clap::{Parser, Subcommand, ValueEnum};
 use super::EdgeError;
 use super::fs::{self, LedgerLock};
 use crate::core::compile::{self, Compiled};
-use crate::core::diag::{Code, Diagnostic, Severity, render};
+use crate::core::diag::{Code, Diagnostic, Severity, formats, render};
 use crate::core::ledger::publish::{self, Ledger, Publication};
 use crate::core::model::api::Status;
 use crate::core::model::ids::Instant;
@@ -35,6 +35,19 @@ pub struct Cli {
     command: Command,
 }
 
+/// How diagnostics are written: `human` to stderr, the others to stdout.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    /// Cargo-style, with source excerpts (stderr).
+    Human,
+    /// One JSON document; schema: `schemas/diagnostics.schema.json`.
+    Json,
+    /// GitHub Actions workflow commands, for inline pull-request annotations.
+    Github,
+    /// SARIF 2.1.0, for code-scanning dashboards.
+    Sarif,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     Auto,
@@ -47,12 +60,26 @@ enum Command {
     /// Check the catalog and publish new snapshot versions to `out/snapshots/`.
     Build {
         /// When new versions take effect, unless a plan's `release.effective_from` says
-        /// otherwise (RFC 3339; default: now).
+        /// otherwise (RFC 3339; default: now). Time-dependent rules are checked at it.
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         effective_from: Option<Instant>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
     },
     /// Everything `build` checks, plus that `out/snapshots/` is up to date; writes nothing.
-    Check,
+    Check {
+        /// The moment time-dependent rules are checked at, as `build --effective-from`
+        /// (default: now).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        effective_from: Option<Instant>,
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+    },
+    /// List the catalog rules, or explain one (`plancat rules R0203`, `plancat rules tier-ladder`).
+    Rules {
+        /// A rule's code or name.
+        rule: Option<String>,
+    },
     /// Write the JSON Schemas to `schemas/`, or check that they are up to date.
     Schema {
         /// Fail if `schemas/` differs from what the Rust types generate.
@@ -90,8 +117,21 @@ pub fn main() -> ExitCode {
 pub fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
     let root = &cli.root;
     match &cli.command {
-        Command::Build { effective_from } => build(root, effective_from.unwrap_or_else(now), out),
-        Command::Check => check(root, out),
+        Command::Build {
+            effective_from,
+            format,
+        } => {
+            out.format = *format;
+            build(root, effective_from.unwrap_or_else(now), out)
+        }
+        Command::Check {
+            effective_from,
+            format,
+        } => {
+            out.format = *format;
+            check(root, effective_from.unwrap_or_else(now), out)
+        }
+        Command::Rules { rule } => rules_cmd(rule.as_deref(), out),
         Command::Schema { check } => schema_cmd(root, *check, out),
     }
 }
@@ -130,9 +170,9 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
     Ok(Outcome::Clean)
 }
 
-fn check(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
+fn check(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outcome, EdgeError> {
     let _lock = LedgerLock::shared(root)?;
-    let mut a = analyze(root, now())?;
+    let mut a = analyze(root, effective_from)?;
     for p in &a.publications {
         let s = &p.snapshot;
         let plan = a
@@ -166,6 +206,54 @@ fn check(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
         return Ok(Outcome::Problems);
     }
     out.status("Checked", &a.check_summary(), false);
+    Ok(Outcome::Clean)
+}
+
+fn rules_cmd(rule: Option<&str>, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let text = match rule {
+        None => {
+            let mut s = String::from(
+                "catalog rules (set levels in core: `[rules] <name> = \"deny\" | \"warn\" | \"allow\"`)\n\n",
+            );
+            for r in rules::RULES {
+                s.push_str(&format!(
+                    "{}  {:<27} {:<5} {}\n",
+                    r.code, r.name, r.default, r.summary
+                ));
+            }
+            s.push_str("\nbuilt-in checks (not configurable)\n\n");
+            for c in Code::ALL {
+                s.push_str(&format!("{}  {}\n", c.as_str(), c.summary()));
+            }
+            s
+        }
+        Some(key) => match rules::find(key) {
+            Some(r) => format!(
+                "{} {}: {}\n\ndefault level: {}\n\n{}\n",
+                r.code, r.name, r.summary, r.default, r.explanation
+            ),
+            None => match Code::ALL
+                .iter()
+                .find(|c| c.as_str().eq_ignore_ascii_case(key))
+            {
+                Some(c) => format!(
+                    "{}: {}\n\nA built-in check: its level cannot be changed.\n",
+                    c.as_str(),
+                    c.summary()
+                ),
+                None => {
+                    let names = rules::RULES.iter().flat_map(|r| [r.code, r.name]);
+                    let hint = crate::core::diag::suggest(key, names)
+                        .map(|s| format!(" (did you mean `{s}`?)"))
+                        .unwrap_or_default();
+                    return Err(EdgeError(format!(
+                        "no rule `{key}`{hint}: `plancat rules` lists them"
+                    )));
+                }
+            },
+        },
+    };
+    out.stdout(&text);
     Ok(Outcome::Clean)
 }
 
@@ -297,6 +385,7 @@ fn parse_instant(s: &str) -> Result<Instant, String> {
 /// Where human output goes (stderr), and whether it is coloured.
 pub struct Output {
     color: bool,
+    format: Format,
     err: std::io::Stderr,
 }
 
@@ -310,13 +399,31 @@ impl Output {
                 std::env::var_os("NO_COLOR").is_none_or(|v| v.is_empty()) && err.is_terminal()
             }
         };
-        Output { color, err }
+        Output {
+            color,
+            format: Format::Human,
+            err,
+        }
     }
 
     /// Prints every diagnostic in the one deterministic order, then the summary line.
     /// Returns whether any is an error.
     fn report(&mut self, diags: &mut [Diagnostic], compiled: &Compiled) -> bool {
         crate::core::diag::sort(diags, &compiled.sources);
+        let errors = diags
+            .iter()
+            .filter(|d| d.severity == Severity::Error)
+            .count();
+        let sources = &compiled.sources;
+        match self.format {
+            Format::Human => {}
+            Format::Json => self.stdout(&formats::json(diags, sources)),
+            Format::Github => self.stdout(&formats::github(diags, sources)),
+            Format::Sarif => self.stdout(&formats::sarif(diags, sources)),
+        }
+        if self.format != Format::Human {
+            return errors > 0;
+        }
         for d in diags.iter() {
             let text = render::human(d, &compiled.sources, self.color);
             let _ = writeln!(self.err, "{text}\n");
@@ -352,6 +459,12 @@ impl Output {
 
     fn error(&mut self, message: &str) {
         self.status("error", message, true);
+    }
+
+    fn stdout(&mut self, text: &str) {
+        let mut o = std::io::stdout().lock();
+        let _ = o.write_all(text.as_bytes());
+        let _ = o.flush();
     }
 
     fn raw(&mut self, text: &str) {

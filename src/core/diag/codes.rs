@@ -109,6 +109,53 @@ impl Code {
     }
 }
 
+impl Code {
+    /// A one-line description of the class of problem (for `plancat rules` and SARIF).
+    pub fn summary(self) -> &'static str {
+        if let Code::Rule(code) = self {
+            return crate::core::rules::find(code).map_or("", |r| r.summary);
+        }
+        match self {
+            Code::UnsupportedFile => {
+                "a file in `plans/` that is not a `.toml` or `.json` plan file"
+            }
+            Code::FileTooLarge => "a plan file larger than 4 MiB",
+            Code::NotUtf8 => "a plan file that is not valid UTF-8",
+            Code::TomlSyntax => "a TOML syntax error",
+            Code::JsonSyntax => "a JSON syntax error",
+            Code::EmptyFile => "an empty plan file",
+            Code::TooDeep => "nesting deeper than 32 levels",
+            Code::DuplicateKey => "a key defined twice in one JSON table",
+            Code::InvalidFileName => "a project or product file whose name is not a valid slug",
+            Code::MisplacedFile => {
+                "a plan file outside `plans/core/`, `plans/projects/` and `plans/products/`"
+            }
+            Code::NullValue => "a JSON `null` (leave the key out, or use `_remove`)",
+            Code::UnknownField => "a key the schema does not define (with a suggestion)",
+            Code::MissingField => "a required key is missing",
+            Code::InvalidType => "a value of the wrong type",
+            Code::InvalidValue => "a value the schema rejects (pattern, enum, range)",
+            Code::LockedPath => "an override of a path core locked",
+            Code::RemoveMissing => "`_remove` names an entry no lower layer defines",
+            Code::UnknownProject => "a product's `project` names no project file",
+            Code::DuplicateSlug => "two plan files with the same slug",
+            Code::InvalidLockPath => "a lock path that names no field",
+            Code::UnknownReference => "a bundle component that names no API tier or product",
+            Code::LedgerTampered => "a published snapshot changed after publication",
+            Code::LedgerStale => "`out/snapshots/` is not what `build` would leave",
+            Code::EffectiveFromBackwards => {
+                "a new version would take effect before the previous one"
+            }
+            Code::VersionTooLow => "`release.version` is not above what the change requires",
+            Code::LedgerCorrupt => "a ledger index that cannot be read or does not agree",
+            Code::LedgerUnexpectedFile => "a file in the ledger no index lists",
+            Code::DraftAfterPublish => "a published plan that is a draft again",
+            Code::PublishedWithoutPlan => "published versions whose plan file is gone",
+            Code::Rule(_) => unreachable!("handled above"),
+        }
+    }
+}
+
 impl std::fmt::Display for Code {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
@@ -118,6 +165,13 @@ impl std::fmt::Display for Code {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_code_has_a_summary() {
+        for c in Code::ALL {
+            assert!(!c.summary().is_empty(), "{c}");
+        }
+    }
 
     #[test]
     fn codes_are_unique_and_well_formed() {

@@ -5,6 +5,7 @@
 //! [`crate::edge::EdgeError`]s and exit with status 2.
 
 pub mod codes;
+pub mod formats;
 pub mod render;
 
 pub use codes::Code;

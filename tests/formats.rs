@@ -1,0 +1,182 @@
+//! `--format json|github|sarif`: each output is exact and valid against its schema, and the
+//! exit status does not depend on the format.
+
+mod common;
+
+use std::path::Path;
+
+use common::{plancat, repo};
+
+/// A small catalog with one error (a misspelt field) and one warning (an expired promotion).
+fn catalog() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let plans = dir.path().join("plans");
+    for d in ["core", "projects", "products"] {
+        std::fs::create_dir_all(plans.join(d)).unwrap();
+    }
+    std::fs::write(
+        plans.join("core/00-core.toml"),
+        "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.example\"\ncurrency = \"USD\"\nlocale = \"en-US\"\n\n[rules]\napi-needs-frontends = \"allow\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        plans.join("projects/b-api.toml"),
+        "[api]\nname = \"B API\"\nstatus = \"live\"\nsummary = \"s\"\n\n[api.tiers.basic]\nname = \"Basic\"\norder = 1\nprice.monthly = { USD = \"9\" }\n\n\
+         [api.promotions.old]\nname = \"Old\"\noff = { percent = 10 }\nvalid_from = 2025-01-01T00:00:00Z\nvalid_until = 2025-06-01T00:00:00Z\n",
+    )
+    .unwrap();
+    std::fs::write(
+        plans.join("products/b-front.toml"),
+        "[product]\nname = \"B Front\"\nkind = \"frontend\"\nstatus = \"live\"\nproject = \"b-api\"\nprice.one_time = { USD = \"19\" }\ntaglin = \"x\"\n",
+    )
+    .unwrap();
+    dir
+}
+
+/// `build` with errors writes nothing, so the report is the same every run.
+fn run(dir: &Path, format: &str) -> (Option<i32>, String) {
+    let o = plancat(
+        dir,
+        &[
+            "build",
+            "--effective-from",
+            "2026-01-01T00:00:00Z",
+            "--format",
+            format,
+        ],
+    );
+    (o.status.code(), String::from_utf8(o.stdout).unwrap())
+}
+
+fn schema(path: &Path) -> jsonschema::Validator {
+    let v: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
+    jsonschema::validator_for(&v).unwrap()
+}
+
+#[test]
+fn json_output_is_one_document_valid_against_its_schema() {
+    let dir = catalog();
+    let (status, out) = run(dir.path(), "json");
+    assert_eq!(status, Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<String> = schema(&repo().join("schemas/diagnostics.schema.json"))
+        .iter_errors(&doc)
+        .map(|e| e.to_string())
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}\n{out}");
+    assert_eq!(
+        doc["summary"],
+        serde_json::json!({"errors": 1, "warnings": 1})
+    );
+    let d = &doc["diagnostics"];
+    assert_eq!(d[0]["code"], "P0201");
+    assert_eq!(d[0]["severity"], "error");
+    assert_eq!(d[0]["message"], "unknown field `taglin`");
+    assert_eq!(
+        d[0]["location"],
+        serde_json::json!({"file": "plans/products/b-front.toml", "line": 7, "column": 1, "end_line": 7, "end_column": 7, "label": "unknown field"})
+    );
+    assert_eq!(d[1]["code"], "R0301");
+    assert_eq!(d[1]["severity"], "warning");
+    assert_eq!(d[1]["location"]["line"], 15);
+}
+
+#[test]
+fn sarif_output_is_valid_sarif_2_1_0() {
+    let dir = catalog();
+    let (status, out) = run(dir.path(), "sarif");
+    assert_eq!(status, Some(1));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    let errors: Vec<String> = schema(&repo().join("tests/fixtures/sarif-schema-2.1.0.json"))
+        .iter_errors(&doc)
+        .map(|e| format!("{e} at {}", e.instance_path()))
+        .collect();
+    assert!(errors.is_empty(), "{errors:?}");
+    let results = doc["runs"][0]["results"].as_array().unwrap();
+    assert_eq!(results.len(), 2);
+    assert_eq!(results[0]["ruleId"], "P0201");
+    assert_eq!(results[0]["level"], "error");
+    assert_eq!(
+        results[0]["locations"][0]["physicalLocation"]["region"],
+        serde_json::json!({"startLine": 7, "startColumn": 1, "endLine": 7, "endColumn": 7})
+    );
+    assert_eq!(results[1]["ruleId"], "R0301");
+    assert_eq!(results[1]["level"], "warning");
+    // Every result's rule is described in the driver, at its index.
+    let rules = doc["runs"][0]["tool"]["driver"]["rules"]
+        .as_array()
+        .unwrap();
+    for r in results {
+        assert_eq!(
+            rules[r["ruleIndex"].as_u64().unwrap() as usize]["id"],
+            r["ruleId"]
+        );
+    }
+}
+
+#[test]
+fn github_output_is_workflow_commands() {
+    let dir = catalog();
+    let (status, out) = run(dir.path(), "github");
+    assert_eq!(status, Some(1));
+    assert_eq!(
+        out,
+        "::error file=plans/products/b-front.toml,line=7,col=1,endLine=7,endColumn=7,\
+         title=P0201 a key the schema does not define (with a suggestion)::unknown field `taglin`\
+         %0Ahelp: expected one of `bundle`, `copy`, `cost`, `kind`, `name`, `price`, `project`, `promotions`, `requires`, `status`\n\
+         ::warning file=plans/projects/b-api.toml,line=15,col=15,endLine=15,endColumn=35,\
+         title=R0301 a promotion's `valid_until` has passed::promotion `old` expired at 2025-06-01T00:00:00Z\
+         %0Anote: `promotion-expired` is `warn` by default; `plancat rules R0301` explains it\
+         %0Ahelp: remove the promotion, or move `valid_until` into the future\n"
+    );
+    // Each line is one command: `::name props::message`, nothing else.
+    for line in out.lines() {
+        assert!(
+            line.starts_with("::error ") || line.starts_with("::warning "),
+            "{line}"
+        );
+        assert_eq!(line.matches("::").count(), 2, "{line}");
+    }
+}
+
+#[test]
+fn a_clean_catalog_gives_an_empty_report_and_exit_0() {
+    let check = |format| {
+        let o = plancat(&repo(), &["check", "--format", format]);
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    let (status, out) = check("json");
+    assert_eq!(status, Some(0));
+    let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+    assert_eq!(doc["diagnostics"], serde_json::json!([]));
+    assert_eq!(check("github"), (Some(0), String::new()));
+}
+
+#[test]
+fn rules_lists_every_rule_and_explains_each() {
+    let o = plancat(&repo(), &["rules"]);
+    assert!(o.status.success());
+    let list = String::from_utf8(o.stdout).unwrap();
+    for r in plancat::core::rules::RULES {
+        assert!(
+            list.contains(&format!(
+                "{}  {:<27} {:<5} {}",
+                r.code, r.name, r.default, r.summary
+            )),
+            "{}",
+            r.code
+        );
+        let o = plancat(&repo(), &["rules", r.code]);
+        let text = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            o.status.success() && text.contains("Bad") && text.contains("Good"),
+            "{}: {text}",
+            r.code
+        );
+        assert_eq!(plancat(&repo(), &["rules", r.name]).stdout, text.as_bytes());
+    }
+    let o = plancat(&repo(), &["rules", "tier-ladr"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(common::stderr(&o).contains("did you mean `tier-ladder`?"));
+}
