@@ -16,7 +16,7 @@ use crate::core::merge::{self, LayerKind, Lock, MNode};
 use crate::core::model::api::{Api, Status};
 use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
-use crate::core::model::product::{Product, ProductKind};
+use crate::core::model::product::{Component, Product, ProductKind};
 use crate::core::model::{ApiPlan, ProductPlan, Release};
 use crate::core::node::{Node, Value};
 use crate::core::parse;
@@ -588,7 +588,40 @@ fn compute_bundles(
         };
         prices.push((i, price));
     }
+    // A bundle outside any project requires the APIs its components need.
+    let needs: Vec<(usize, Vec<Slug>)> = plans
+        .iter()
+        .enumerate()
+        .filter_map(|(i, p)| {
+            let PlanBody::Product(pp) = &p.body else {
+                return None;
+            };
+            let bundle = pp.product.bundle.as_ref()?;
+            if !pp.product.requires.is_empty() {
+                return None;
+            }
+            let mut apis: Vec<Slug> = bundle
+                .components
+                .iter()
+                .flat_map(|c| match c {
+                    Component::Tier { api, .. } => vec![api.clone()],
+                    Component::Product { product } => products
+                        .get(product)
+                        .map(|p| p.requires.clone())
+                        .unwrap_or_default(),
+                })
+                .collect();
+            apis.sort();
+            apis.dedup();
+            Some((i, apis))
+        })
+        .collect();
     for (i, price) in prices {
         plans[i].computed.bundle_price = Some(price);
+    }
+    for (i, apis) in needs {
+        if let PlanBody::Product(pp) = &mut plans[i].body {
+            pp.product.requires = apis;
+        }
     }
 }

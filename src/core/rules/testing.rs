@@ -160,6 +160,65 @@ pub fn render_all(rule: &Rule, files: &[(String, String)]) -> String {
         .join("\n")
 }
 
+/// Runs every rule with levels applied, as `build` does.
+pub fn run_all(files: &[(String, String)]) -> Vec<(crate::core::diag::Severity, String)> {
+    let inputs: Vec<InputFile> = files
+        .iter()
+        .map(|(p, t)| InputFile {
+            path: p.clone(),
+            bytes: t.clone().into_bytes(),
+        })
+        .collect();
+    let compiled = compile(&inputs);
+    assert!(
+        compiled.diags.is_empty(),
+        "catalog does not compile: {:?}",
+        compiled.diags
+    );
+    let cx = Context::new(
+        &compiled.plans,
+        &compiled.slugs,
+        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
+        &[],
+    );
+    super::run(&cx)
+        .into_iter()
+        .map(|d| (d.severity, format!("{}: {}", d.code, d.message)))
+        .collect()
+}
+
+#[test]
+fn levels_come_from_core_or_where_core_allows_from_the_plan() {
+    use crate::core::diag::Severity;
+    let long_trial = edit(
+        "plans/projects/shop-api.toml",
+        "trial_days = 14",
+        "trial_days = 45",
+    );
+    let finding = "R0401: tier `basic` has a 45-day trial; the trial policy allows at most 30 days"
+        .to_string();
+    assert_eq!(run_all(&long_trial), [(Severity::Error, finding.clone())]);
+
+    let with_core_level = |level: &str| {
+        let mut files = long_trial.clone();
+        files[0]
+            .1
+            .push_str(&format!("\n[rules]\ntrial-length = \"{level}\"\n"));
+        files
+    };
+    assert_eq!(
+        run_all(&with_core_level("warn")),
+        [(Severity::Warning, finding.clone())]
+    );
+    assert!(run_all(&with_core_level("allow")).is_empty());
+
+    // The project lowers the level for itself, where core lists the rule in `rule_overrides`.
+    let mut files = long_trial.clone();
+    files[0].1 = format!("rule_overrides = [\"trial-length\"]\n{}", files[0].1);
+    files[1].1.push_str("\n[rules]\ntrial-length = \"warn\"\n");
+    assert_eq!(run_all(&files), [(Severity::Warning, finding)]);
+}
+
 #[test]
 fn the_base_catalog_is_clean_under_every_rule() {
     for rule in super::RULES {
