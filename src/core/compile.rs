@@ -255,7 +255,7 @@ const CORE: &str = "<core>";
 /// Top-level sections of a project file its products inherit (`api` and `release` are the
 /// project's own).
 fn shared_section(key: &str) -> bool {
-    matches!(key, "catalog" | "policy")
+    matches!(key, "catalog" | "policy" | "rules")
 }
 
 struct Layered<'a> {
@@ -473,6 +473,7 @@ fn collect_locks(
                 locks.push(Lock {
                     path: path.split('.').map(str::to_string).collect(),
                     except: Vec::new(),
+                    children_only: false,
                     declared: Some((p.file, item.span.clone())),
                 });
                 continue;
@@ -518,6 +519,7 @@ fn collect_locks(
     locks.push(Lock {
         path: vec!["rules".into()],
         except: open,
+        children_only: true,
         declared: None,
     });
     locks

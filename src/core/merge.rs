@@ -69,6 +69,9 @@ pub struct Lock {
     pub path: Vec<String>,
     /// Direct children of `path` that stay open (the rules core lists in `rule_overrides`).
     pub except: Vec<String>,
+    /// The lock is on each child, not on the table itself (`rules`: a layer may write
+    /// `[rules]`, and each rule in it is checked).
+    pub children_only: bool,
     /// Where core declared the lock; `None` for the built-in lock on `rules`.
     pub declared: Option<(FileId, Span)>,
 }
@@ -81,8 +84,7 @@ impl Lock {
             return false;
         }
         match path.get(n) {
-            // The locked table itself: open if some of its entries are.
-            None => self.except.is_empty(),
+            None => !self.children_only,
             Some(child) => !self.except.contains(child),
         }
     }
@@ -364,7 +366,7 @@ impl Merger<'_> {
                 .with_secondary(*file, span.clone(), format!("`{locked}` locked here"))
                 .with_help("remove this override, or change the value in core"),
             None => d.with_help(format!(
-                "only core sets rule levels, except for the rules it lists in `rule_overrides`; add `{}` there to allow this",
+                "only core sets rule levels, except for the rules it lists in `rule_overrides = [...]`; add `{}` there to allow this",
                 self.path.get(1).map_or("the rule", String::as_str)
             )),
         }
@@ -476,6 +478,7 @@ mod tests {
         let lock = Lock {
             path: vec!["policy".into(), "guardrails".into()],
             except: Vec::new(),
+            children_only: false,
             declared: Some((FileId::for_tests(0), 0..1)),
         };
         let (m, d) = merged(
@@ -509,6 +512,7 @@ mod tests {
         let lock = Lock {
             path: vec!["rules".into()],
             except: vec!["tier-ladder".into()],
+            children_only: true,
             declared: None,
         };
         let (m, d) = merged(

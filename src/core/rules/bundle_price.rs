@@ -79,7 +79,7 @@ fn mismatches(
                 Some(g) => (
                     format!("{} {cur}", g.to_string_in(*cur)),
                     format!(
-                        "set it to \"{}\" or remove it: the price is the components' sum minus {}%, rounded half away from zero to the minor unit",
+                        "set it to \"{}\" or remove it: the price is the components' sum minus {} %, rounded half away from zero to the minor unit",
                         g.to_string_in(*cur),
                         discount.0.normalize()
                     ),

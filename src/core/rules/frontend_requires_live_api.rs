@@ -46,6 +46,11 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             };
             if api.status != Status::Live {
                 let status = format!("{:?}", api.status).to_lowercase();
+                let article = if api.status == Status::Draft {
+                    "a draft"
+                } else {
+                    "retired"
+                };
                 let at = if product.project.as_ref() == Some(slug) && product.requires.len() == 1 {
                     plan.loc("product.project")
                 } else {
@@ -55,7 +60,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 out.report(
                     plan,
                     format!(
-                        "live frontend `{}` requires `{slug}`, which is {status}",
+                        "live frontend `{}` requires `{slug}`, which is {article}",
                         plan.slug
                     ),
                 )
@@ -90,8 +95,8 @@ mod tests {
         assert_eq!(
             run(&RULE, &files),
             [
-                "plans/products/shop-admin.toml:5:11: live frontend `shop-admin` requires `shop-api`, which is draft",
-                "plans/products/shop-front.toml:5:11: live frontend `shop-front` requires `shop-api`, which is draft",
+                "plans/products/shop-admin.toml:5:11: live frontend `shop-admin` requires `shop-api`, which is a draft",
+                "plans/products/shop-front.toml:5:11: live frontend `shop-front` requires `shop-api`, which is a draft",
             ]
         );
     }

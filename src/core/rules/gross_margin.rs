@@ -108,16 +108,29 @@ fn one(
                     min.0.normalize()
                 ),
             )
-            .label(plan.loc(&format!("{at}.price.{interval}.{cur}")), format!("{} {cur} a month", price.round_dp(cur.exponent())))
+            .label(
+                plan.loc(&format!("{at}.price.{interval}.{cur}")),
+                format!("{} {cur} a month", money(price, cur)),
+            )
             .also(plan.loc(&format!("{at}.cost.{cur}")), format!("costs {} {cur} a month", cost.to_string_in(cur)))
             .also(plan.loc("policy.guardrails.min_gross_margin"), "minimum set here")
-            .help(format!(
-                "at this cost the {interval} price must be at least {} {cur} a month",
-                (cost.0 / (Decimal::ONE - min.0 / Decimal::ONE_HUNDRED)).round_dp(cur.exponent())
-            ));
+            .help({
+                let least = cost.0 / (Decimal::ONE - min.0 / Decimal::ONE_HUNDRED);
+                if interval == "yearly" {
+                    format!("at this cost the yearly price must be at least {} {cur} a year", money(least * twelve, cur))
+                } else {
+                    format!("at this cost the monthly price must be at least {} {cur}", money(least, cur))
+                }
+            });
             return;
         }
     }
+}
+
+/// An amount with the currency's decimals, rounded up so the advice is always enough.
+fn money(d: Decimal, cur: crate::core::model::money::CurrencyCode) -> String {
+    let up = d.round_dp_with_strategy(cur.exponent(), rust_decimal::RoundingStrategy::AwayFromZero);
+    crate::core::model::money::Money(up).to_string_in(cur)
 }
 
 #[cfg(test)]

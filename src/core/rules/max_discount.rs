@@ -4,9 +4,8 @@ use rust_decimal::Decimal;
 
 use super::{Context, Findings, Level, Rule};
 use crate::core::compile::CompiledPlan;
-use crate::core::model::api::{Discount, Promotion};
-use crate::core::model::ids::Slug;
-use std::collections::BTreeMap;
+use crate::core::model::api::Discount;
+use crate::core::model::money::Money;
 
 pub static RULE: Rule = Rule {
     code: "R0207",
@@ -32,6 +31,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         let Some(max) = plan.policy().guardrails.max_discount else {
             continue;
         };
+        let cur = plan.catalog().currency;
         if let Some(bundle) = plan.product().and_then(|p| p.bundle.as_ref())
             && bundle.discount.0 > max.0
         {
@@ -39,69 +39,90 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 out,
                 plan,
                 "product.bundle.discount",
-                format!("bundle discount of {} %", bundle.discount.0.normalize()),
+                format!(
+                    "the bundle's discount of {} %",
+                    bundle.discount.0.normalize()
+                ),
                 max.0,
             );
         }
-        let (promos, tiers): (&BTreeMap<Slug, Promotion>, _) = match (plan.api(), plan.product()) {
-            (Some(a), _) => (&a.promotions, Some(&a.tiers)),
-            (_, Some(p)) => (&p.promotions, None),
+        // What each promotion target costs, to weigh amount-off promotions against.
+        let mut targets: Vec<(String, Option<Money>)> = Vec::new();
+        let (base, promos) = match (plan.api(), plan.product()) {
+            (Some(a), _) => {
+                for (id, t) in &a.tiers {
+                    targets.push((
+                        id.to_string(),
+                        t.price.monthly.as_ref().and_then(|p| p.get(cur)),
+                    ));
+                }
+                for (id, ad) in &a.addons {
+                    targets.push((
+                        id.to_string(),
+                        ad.price.monthly.as_ref().and_then(|p| p.get(cur)),
+                    ));
+                }
+                ("api", &a.promotions)
+            }
+            (_, Some(p)) => {
+                let price = p
+                    .price
+                    .one_time
+                    .as_ref()
+                    .or(p.price.monthly.as_ref())
+                    .and_then(|x| x.get(cur));
+                targets.push((plan.slug.to_string(), price));
+                ("product", &p.promotions)
+            }
             _ => continue,
         };
         for (id, promo) in promos {
+            let at = format!("{base}.promotions.{id}");
             match &promo.off {
-                Discount::Percent(p) if p.0 > max.0 => {
-                    report(
-                        out,
-                        plan,
-                        &format!("{}promotions.{id}.off.percent", base(plan)),
-                        format!("promotion `{id}` gives {} % off", p.0.normalize()),
-                        max.0,
-                    );
+                Discount::Percent(p) => {
+                    if p.0 > max.0 {
+                        report(
+                            out,
+                            plan,
+                            &format!("{at}.off.percent"),
+                            format!("promotion `{id}`'s {} % off", p.0.normalize()),
+                            max.0,
+                        );
+                    }
                 }
                 Discount::Amount(amount) => {
-                    let cur = plan.catalog().currency;
-                    let (Some(off), Some(tiers)) = (amount.get(cur), tiers) else {
-                        continue;
+                    let Some(off) = amount.get(cur) else { continue };
+                    let applies = |t: &str| {
+                        base == "product"
+                            || promo.applies_to.is_empty()
+                            || promo.applies_to.iter().any(|a| a.as_str() == t)
                     };
-                    for (tid, t) in tiers.iter().filter(|(t, _)| {
-                        promo.applies_to.is_empty() || promo.applies_to.contains(t)
-                    }) {
-                        let Some(price) = t
-                            .price
-                            .monthly
-                            .as_ref()
-                            .and_then(|p| p.get(cur))
-                            .filter(|p| p.0 > Decimal::ZERO)
-                        else {
+                    for (target, price) in targets.iter().filter(|(t, _)| applies(t)) {
+                        let Some(price) = price.filter(|p| p.0 > Decimal::ZERO) else {
                             continue;
                         };
                         let percent = (off.0 / price.0 * Decimal::ONE_HUNDRED).round_dp(1);
                         if percent > max.0 {
-                            report(
-                                out,
-                                plan,
-                                &format!("api.promotions.{id}.off.amount.{cur}"),
-                                format!(
-                                    "promotion `{id}` takes {} {cur} off tier `{tid}`, {percent} % of its monthly price",
-                                    off.to_string_in(cur)
-                                ),
-                                max.0,
+                            let most = Money(
+                                (price.0 * max.0 / Decimal::ONE_HUNDRED).round_dp(cur.exponent()),
                             );
+                            out.report(
+                                plan,
+                                format!(
+                                    "promotion `{id}` takes {} {cur} off `{target}` ({} {cur}): {percent} %, above the maximum discount of {} %",
+                                    off.to_string_in(cur),
+                                    price.to_string_in(cur),
+                                    max.0.normalize()
+                                ),
+                            )
+                            .label(plan.loc(&format!("{at}.off.amount.{cur}")), "too large a discount")
+                            .also(plan.loc("policy.guardrails.max_discount"), "maximum set here")
+                            .help(format!("at most {} {cur} off `{target}`", most.to_string_in(cur)));
                         }
                     }
                 }
-                Discount::Percent(_) => {}
             }
         }
-    }
-}
-
-fn base(plan: &CompiledPlan) -> &'static str {
-    if plan.api().is_some() {
-        "api."
-    } else {
-        "product."
     }
 }
 
@@ -109,7 +130,7 @@ fn report(out: &mut Findings, plan: &CompiledPlan, at: &str, what: String, max: 
     out.report(
         plan,
         format!(
-            "{what}, above the maximum discount of {} %",
+            "{what} is above the maximum discount of {} %",
             max.normalize()
         ),
     )
@@ -125,6 +146,22 @@ fn report(out: &mut Findings, plan: &CompiledPlan, at: &str, what: String, max: 
 mod tests {
     use super::super::testing::{base, run, with};
     use super::RULE;
+
+    #[test]
+    fn amount_off_a_product() {
+        let mut files = base();
+        let front = files
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("shop-front.toml"))
+            .unwrap();
+        front.1.push_str("\n[product.promotions.deal]\nname = \"Deal\"\noff = { amount = { USD = \"45\" } }\nvalid_from = 2026-01-01T00:00:00Z\n");
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/products/shop-front.toml:10:26: promotion `deal` takes 45.00 USD off `shop-front` (49.00 USD): 91.8 %, above the maximum discount of 30 %"
+            ]
+        );
+    }
 
     #[test]
     fn clean() {
@@ -143,8 +180,8 @@ mod tests {
         assert_eq!(
             run(&RULE, &files),
             [
-                "plans/projects/shop-api.toml:30:19: promotion `big` gives 50 % off, above the maximum discount of 30 %",
-                "plans/products/shop-bundle.toml:7:12: bundle discount of 45 %, above the maximum discount of 30 %",
+                "plans/projects/shop-api.toml:30:19: promotion `big`'s 50 % off is above the maximum discount of 30 %",
+                "plans/products/shop-bundle.toml:7:12: the bundle's discount of 45 % is above the maximum discount of 30 %",
             ]
         );
     }

@@ -45,17 +45,17 @@ use crate::core::model::product::Product;
 use crate::core::schema::Seg;
 use crate::core::source::{FileId, Span};
 
-/// How a rule's findings are treated.
+/// How a rule's findings are treated: `allow` (not reported), `warn` (reported, does not fail
+/// the run) or `deny` (an error: `check` fails and `build` publishes nothing).
+// No per-variant doc comments: they would make schemars emit `oneOf` instead of a plain
+// `enum`, and lose the "did you mean" on a misspelt level.
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
 pub enum Level {
-    /// Not reported.
     Allow,
-    /// Reported; does not fail the run.
     Warn,
-    /// Reported as an error: `check` fails and `build` publishes nothing.
     Deny,
 }
 
@@ -236,26 +236,32 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
         let mut findings = Findings::default();
         (rule.check)(cx, &mut findings);
         for (slug, mut d) in findings.found {
-            let level = by_slug[&slug]
+            let plan = by_slug[&slug];
+            let set = plan
                 .rules()
                 .iter()
                 .find(|(n, _)| n.as_str() == rule.name)
-                .map_or(rule.default, |(_, l)| *l);
+                .map(|(_, l)| *l);
+            let level = set.unwrap_or(rule.default);
             d.severity = match level {
                 Level::Allow => continue,
                 Level::Warn => Severity::Warning,
                 Level::Deny => Severity::Error,
             };
             d.code = Code::Rule(rule.code);
+            // Where the level comes from: the rule's default, or a `[rules]` entry (shown).
+            let whence = if set.is_some() {
+                d.also(
+                    plan.loc(&format!("rules.{}", rule.name)),
+                    format!("`{}` set to `{level}` here", rule.name),
+                );
+                "as set here"
+            } else {
+                "by default"
+            };
             d.notes.push(format!(
-                "`{}` is `{level}`{}; `plancat rules {}` explains it",
-                rule.name,
-                if level == rule.default {
-                    " by default"
-                } else {
-                    " in this plan"
-                },
-                rule.code
+                "`{}` is `{level}` {whence}; `plancat rules {}` explains it",
+                rule.name, rule.code
             ));
             out.push(d);
         }

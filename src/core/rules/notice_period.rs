@@ -55,7 +55,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         out.report(
             plan,
             format!(
-                "`{}` {} takes effect {} with {given} days' notice; price increases need {days}",
+                "`{}` {} takes effect {} with {given} days' notice; price increases need {days} days' notice",
                 s.slug, s.plan_version, s.effective_from
             ),
         )
@@ -65,9 +65,9 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             "notice period set here",
         )
         .help(format!(
-            "{}; schedule it with `release.effective_from` at {} or later",
-            increase,
-            crate::core::model::ids::Instant(earliest)
+            "schedule it with `release.effective_from` at {} or later (the increase: {})",
+            crate::core::model::ids::Instant(earliest),
+            increase.trim_start_matches("MAJOR: ")
         ));
     }
 }
@@ -124,7 +124,7 @@ mod tests {
         assert_eq!(
             findings("2026-06-10T00:00:00Z"),
             [
-                "`shop-api` 2.0.0 takes effect 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30"
+                "`shop-api` 2.0.0 takes effect 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30 days' notice"
             ]
         );
     }

@@ -101,10 +101,16 @@ fn one(
     } else {
         plan.loc(at)
     };
-    let what = if at == "product.bundle" {
-        format!("the computed {interval} price")
+    let computed = at == "product.bundle";
+    let what = if computed {
+        format!("the computed {interval} price of bundle `{}`", plan.slug)
     } else {
         format!("`{at}`")
+    };
+    let fix = if computed {
+        "the bundle's price follows from its components and discount: change those"
+    } else {
+        "check the amount for a missing or extra digit"
     };
     if let Some(min) = range.min.filter(|m| amount < *m) {
         out.report(
@@ -118,7 +124,9 @@ fn one(
         )
         .label(here, "below the guardrail")
         .also(plan.loc(&format!("{guard}.min")), "minimum set here")
-        .help("check the amount for a missing digit; if the price is right, change the guardrail in core");
+        .help(format!(
+            "{fix}; if the price is right, change the guardrail in core"
+        ));
     } else if let Some(max) = range.max.filter(|m| amount > *m) {
         out.report(
             plan,
@@ -131,7 +139,9 @@ fn one(
         )
         .label(here, "above the guardrail")
         .also(plan.loc(&format!("{guard}.max")), "maximum set here")
-        .help("check the amount for an extra digit; if the price is right, change the guardrail in core");
+        .help(format!(
+            "{fix}; if the price is right, change the guardrail in core"
+        ));
     }
 }
 

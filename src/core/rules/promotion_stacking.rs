@@ -30,7 +30,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             if p.stackable {
                 out.report(plan, format!("promotion `{id}` is stackable, but the promotion policy does not allow stacking"))
                     .label(plan.loc(&format!("{at}.stackable")), "stackable")
-                    .help("set `stackable = false`, or allow stacking in `policy.promotions` in core");
+                    .help("set `stackable = false`, or set `allow_stacking = true` in `[policy.promotions]` in core");
             }
         }
     }

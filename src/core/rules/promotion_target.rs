@@ -9,8 +9,9 @@ pub static RULE: Rule = Rule {
     summary: "a promotion applies to a contact-sales tier, which has no price to discount",
     explanation: "\
 A promotion takes money off a price. A contact-sales tier has no public price, so a promotion
-that applies to it (by name, or by applying to everything) promises a discount nobody can
-compute. Unknown targets are reported by `unknown-reference`.
+that names it in `applies_to` promises a discount nobody can compute. (A promotion with an
+empty `applies_to` applies to everything that has a price.) Unknown targets are reported by
+`unknown-reference`.
 
 Bad:
     [api.tiers.enterprise]

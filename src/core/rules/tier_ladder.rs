@@ -1,8 +1,11 @@
 //! R0203 tier-ladder: a higher tier never costs less or includes less than a lower one.
 
+use std::collections::BTreeMap;
+
 use super::{Context, Findings, Level, Rule};
 use crate::core::model::api::{Feature, Limit, Tier};
 use crate::core::model::ids::Slug;
+use crate::core::model::money::Money;
 
 pub static RULE: Rule = Rule {
     code: "R0203",
@@ -32,118 +35,141 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         let cur = plan.catalog().currency;
         let mut tiers: Vec<(&Slug, &Tier)> = api.tiers.iter().collect();
         tiers.sort_by_key(|(id, t)| (t.order, (*id).clone()));
+        let at = |id: &Slug, f: &str| plan.loc(&format!("api.tiers.{id}.{f}"));
         for pair in tiers.windows(2) {
-            let [(lo_id, lo), (hi_id, hi)] = pair else {
-                continue;
-            };
-            let lo_at = |f: &str| plan.loc(&format!("api.tiers.{lo_id}.{f}"));
-            let hi_at = |f: &str| plan.loc(&format!("api.tiers.{hi_id}.{f}"));
-            let step = format!(
-                "tier `{hi_id}` (order {}) is above `{lo_id}` (order {})",
-                hi.order, lo.order
-            );
-            if lo.order == hi.order {
+            let [(a, ta), (b, tb)] = pair else { continue };
+            if ta.order == tb.order {
                 out.report(
                     plan,
-                    format!("tiers `{lo_id}` and `{hi_id}` share order {}", hi.order),
+                    format!("tiers `{a}` and `{b}` share order {}", tb.order),
                 )
-                .label(hi_at("order"), "same order")
-                .also(lo_at("order"), "as here")
+                .label(at(b, "order"), "same order")
+                .also(at(a, "order"), "as here")
                 .help("give every tier its own `order`: the ladder needs one direction");
-                continue;
             }
-            if !lo.price.contact_sales && !hi.price.contact_sales {
-                for (interval, l, h) in [
-                    ("monthly", &lo.price.monthly, &hi.price.monthly),
-                    ("yearly", &lo.price.yearly, &hi.price.yearly),
-                ] {
-                    let (Some(l), Some(h)) = (
-                        l.as_ref().and_then(|p| p.get(cur)),
-                        h.as_ref().and_then(|p| p.get(cur)),
-                    ) else {
+        }
+        // The most any lower tier offers (or charges), and which tier that is: each tier is
+        // compared with everything below it, not only with its neighbour.
+        let mut price: BTreeMap<&str, (Money, &Slug)> = BTreeMap::new();
+        let mut seats: Option<(Limit, &Slug)> = None;
+        let mut quotas: BTreeMap<&Slug, (Limit, &Slug)> = BTreeMap::new();
+        let mut features: BTreeMap<&Slug, (Limit, &Slug)> = BTreeMap::new();
+        for (id, t) in &tiers {
+            let step = |lo: &Slug| {
+                format!(
+                    "tier `{id}` (order {}) is above `{lo}` (order {})",
+                    t.order, api.tiers[lo].order
+                )
+            };
+            if !t.price.contact_sales {
+                for (interval, p) in [("monthly", &t.price.monthly), ("yearly", &t.price.yearly)] {
+                    let Some(amount) = p.as_ref().and_then(|p| p.get(cur)) else {
                         continue;
                     };
-                    if h < l {
+                    if let Some((lo_amount, lo)) = price.get(interval).filter(|(m, _)| amount < *m)
+                    {
                         out.report(
                             plan,
                             format!(
-                                "{step} but costs less {interval}: {} {cur} < {} {cur}",
-                                h.to_string_in(cur),
-                                l.to_string_in(cur)
+                                "{} but costs less {interval}: {} {cur} < {} {cur}",
+                                step(lo),
+                                amount.to_string_in(cur),
+                                lo_amount.to_string_in(cur)
                             ),
                         )
                         .label(
-                            hi_at(&format!("price.{interval}.{cur}")),
-                            "cheaper than the tier below",
+                            at(id, &format!("price.{interval}.{cur}")),
+                            "cheaper than a tier below",
                         )
                         .also(
-                            lo_at(&format!("price.{interval}.{cur}")),
-                            format!("`{lo_id}` costs this"),
+                            at(lo, &format!("price.{interval}.{cur}")),
+                            format!("`{lo}` costs this"),
                         )
-                        .help("a higher tier costs at least as much as the one below it");
+                        .help("a higher tier costs at least as much as every tier below it");
                     }
+                    raise(&mut price, interval, amount, id);
                 }
             }
-            if hi.seats < lo.seats {
+            if let Some((lo_seats, lo)) = seats.filter(|(s, _)| t.seats < *s) {
                 out.report(
                     plan,
                     format!(
-                        "{step} but has fewer seats: {} < {}",
-                        show(hi.seats),
-                        show(lo.seats)
+                        "{} but has fewer seats: {} < {}",
+                        step(lo),
+                        show(t.seats),
+                        show(lo_seats)
                     ),
                 )
-                .label(hi_at("seats"), "fewer seats")
-                .also(lo_at("seats"), format!("`{lo_id}` has {}", show(lo.seats)))
-                .help("a higher tier includes at least as many seats");
+                .label(at(id, "seats"), "fewer seats")
+                .also(at(lo, "seats"), format!("`{lo}` has {}", show(lo_seats)))
+                .help("a higher tier includes at least as many seats as every tier below it");
             }
-            for (q, lq) in &lo.quotas {
-                match hi.quotas.get(q) {
+            if seats.is_none_or(|(s, _)| t.seats > s) {
+                seats = Some((t.seats, id));
+            }
+            for (q, (lo_limit, lo)) in &quotas {
+                match t.quotas.get(*q) {
                     None => {
-                        out.report(plan, format!("{step} but lacks quota `{q}`"))
-                            .label(plan.loc(&format!("api.tiers.{hi_id}")), format!("no `{q}` quota"))
-                            .also(lo_at(&format!("quotas.{q}")), format!("`{lo_id}` includes it"))
-                            .help("a higher tier includes every quota of the tier below, at least as large");
+                        out.report(plan, format!("{} but lacks quota `{q}`", step(lo)))
+                            .label(plan.loc(&format!("api.tiers.{id}")), format!("no `{q}` quota"))
+                            .also(at(lo, &format!("quotas.{q}")), format!("`{lo}` includes it"))
+                            .help("a higher tier includes every quota of the tiers below, at least as large");
                     }
-                    Some(hq) if hq.limit < lq.limit => {
+                    Some(hq) if hq.limit < *lo_limit => {
                         out.report(
                             plan,
                             format!(
-                                "{step} but includes less `{q}`: {} < {}",
+                                "{} but includes less `{q}`: {} < {}",
+                                step(lo),
                                 show(hq.limit),
-                                show(lq.limit)
+                                show(*lo_limit)
                             ),
                         )
-                        .label(hi_at(&format!("quotas.{q}.limit")), "lower quota")
+                        .label(at(id, &format!("quotas.{q}.limit")), "lower quota")
                         .also(
-                            lo_at(&format!("quotas.{q}.limit")),
-                            format!("`{lo_id}` includes {}", show(lq.limit)),
+                            at(lo, &format!("quotas.{q}.limit")),
+                            format!("`{lo}` includes {}", show(*lo_limit)),
                         )
-                        .help("a higher tier's quota is at least the tier below's");
+                        .help("a higher tier's quota is at least every lower tier's");
                     }
                     Some(_) => {}
                 }
             }
-            for (f, lf) in &lo.features {
-                let hf = hi
-                    .features
-                    .get(f)
-                    .copied()
-                    .unwrap_or(Feature::Enabled(false));
-                if rank(hf) < rank(*lf) {
-                    out.report(plan, format!("{step} but has less of feature `{f}`"))
-                        .label(
-                            if hi.features.contains_key(f) {
-                                hi_at(&format!("features.{f}"))
-                            } else {
-                                plan.loc(&format!("api.tiers.{hi_id}"))
-                            },
-                            "less of this feature",
-                        )
-                        .also(lo_at(&format!("features.{f}")), format!("`{lo_id}` has this"))
-                        .help("a higher tier includes every feature of the tier below, at least as much");
+            for (q, quota) in &t.quotas {
+                raise(&mut quotas, q, quota.limit, id);
+            }
+            for (f, (lo_rank, lo)) in &features {
+                let mine = t.features.get(*f).copied().map_or(Limit::Count(0), rank);
+                if mine < *lo_rank {
+                    let here = if t.features.contains_key(*f) {
+                        at(id, &format!("features.{f}"))
+                    } else {
+                        plan.loc(&format!("api.tiers.{id}"))
+                    };
+                    out.report(plan, format!("{} but has less of feature `{f}`", step(lo)))
+                        .label(here, "less of this feature")
+                        .also(at(lo, &format!("features.{f}")), format!("`{lo}` has this"))
+                        .help("a higher tier includes every feature of the tiers below, at least as much");
                 }
             }
+            for (f, v) in &t.features {
+                raise(&mut features, f, rank(*v), id);
+            }
+        }
+    }
+}
+
+/// Records `value` for `key` when it is the largest seen so far.
+fn raise<'a, K: Ord, V: PartialOrd + Copy>(
+    best: &mut BTreeMap<K, (V, &'a Slug)>,
+    key: K,
+    value: V,
+    tier: &'a Slug,
+) {
+    match best.get(&key) {
+        Some((v, _)) if *v >= value => {}
+        _ => {
+            best.insert(key, (value, tier));
         }
     }
 }
@@ -191,6 +217,28 @@ mod tests {
             [
                 "plans/projects/shop-api.toml:20:25: tier `pro` (order 2) is above `basic` (order 1) but costs less monthly: 15.00 USD < 20.00 USD",
                 "plans/projects/shop-api.toml:25:26: tier `pro` (order 2) is above `basic` (order 1) but includes less `calls`: 500 < 1000",
+            ]
+        );
+    }
+
+    #[test]
+    fn every_lower_tier_counts_not_only_the_neighbour() {
+        // basic 20 → pro 50 → enterprise (contact sales) → scale 30: scale is cheaper than pro.
+        let mut files = base();
+        let api = files
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("shop-api.toml"))
+            .unwrap();
+        api.1.push_str(
+            "\n[api.tiers.enterprise]\nname = \"Enterprise\"\norder = 3\nprice.contact_sales = true\nseats = 10\n\
+             quotas.calls = { limit = 5000, period = \"month\", unit = \"calls\" }\nfeatures = { webhooks = true, domains = 5 }\n\
+             \n[api.tiers.scale]\nname = \"Scale\"\norder = 4\nprice.monthly = { USD = \"30\" }\nseats = 10\n\
+             quotas.calls = { limit = 5000, period = \"month\", unit = \"calls\" }\nfeatures = { webhooks = true, domains = 5 }\n",
+        );
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:39:25: tier `scale` (order 4) is above `pro` (order 2) but costs less monthly: 30.00 USD < 50.00 USD"
             ]
         );
     }

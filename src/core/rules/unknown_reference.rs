@@ -12,8 +12,9 @@ pub static RULE: Rule = Rule {
     explanation: "\
 A reference to something that does not exist is a typo or a leftover: the product would be
 sold as requiring an API nobody can subscribe to, or an add-on offered on a tier that is gone.
-Checked: `product.requires` (APIs), `api.addons.*.available_on` (tiers of the same API) and
-`api.promotions.*.applies_to` (tiers and add-ons of the same API). Unknown projects and bundle
+Checked: `product.requires` (APIs), `api.addons.*.available_on` (tiers of the same API),
+`api.promotions.*.applies_to` (tiers and add-ons of the same API) and
+`product.promotions.*.applies_to` (only the product itself). Unknown projects and bundle
 components are hard errors (P0303, P0306): a plan cannot be built without them.
 
 Bad:
@@ -28,6 +29,18 @@ Good:
 
 fn check(cx: &Context<'_>, out: &mut Findings) {
     for (plan, product) in cx.products() {
+        for (id, promo) in &product.promotions {
+            for (i, target) in promo
+                .applies_to
+                .iter()
+                .enumerate()
+                .filter(|(_, t)| **t != plan.slug)
+            {
+                out.report(plan, format!("promotion `{id}` applies to `{target}`, which is not this product"))
+                    .label(plan.loc(&format!("product.promotions.{id}.applies_to[{i}]")), "not this product")
+                    .help(format!("a product's promotion applies to the product itself: leave `applies_to` empty (or list `{}`)", plan.slug));
+            }
+        }
         for (i, api) in product.requires.iter().enumerate() {
             if !cx.apis.contains_key(api.as_str()) && !cx.slugs.contains(api.as_str()) {
                 let help = suggest(api.as_str(), cx.apis.keys().copied())

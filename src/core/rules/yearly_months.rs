@@ -4,7 +4,7 @@ use rust_decimal::Decimal;
 
 use super::{Context, Findings, Level, Rule};
 use crate::core::compile::CompiledPlan;
-use crate::core::model::money::Price;
+use crate::core::model::money::{Money, Price};
 
 pub static RULE: Rule = Rule {
     code: "R0204",
@@ -86,8 +86,9 @@ fn one(
         out.report(
             plan,
             format!(
-                "`{at}.yearly` is {} months of the monthly price; the allowed range is {} to {} months",
+                "`{at}.yearly` is {} month{} of the monthly price; the allowed range is {} to {} months",
                 months.normalize(),
+                if months == Decimal::ONE { "" } else { "s" },
                 range.min.0.normalize(),
                 range.max.0.normalize()
             ),
@@ -97,8 +98,8 @@ fn one(
         .help(format!(
             "with a monthly price of {} {cur}, a yearly price between {} and {} {cur} fits",
             m.to_string_in(cur),
-            (m.0 * range.min.0).round_dp(cur.exponent()),
-            (m.0 * range.max.0).round_dp(cur.exponent())
+            Money((m.0 * range.min.0).round_dp(cur.exponent())).to_string_in(cur),
+            Money((m.0 * range.max.0).round_dp(cur.exponent())).to_string_in(cur)
         ));
     }
 }
