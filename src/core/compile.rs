@@ -38,6 +38,8 @@ pub struct Compiled {
     pub failed: BTreeSet<String>,
     /// The slug of every project and product file, compiled or not.
     pub slugs: BTreeSet<String>,
+    /// Paths core locked (for `explain`).
+    pub locks: Vec<Lock>,
     pub diags: Diagnostics,
 }
 
@@ -245,6 +247,7 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         plans,
         failed,
         slugs,
+        locks,
         diags,
     }
 }

@@ -6,7 +6,9 @@
 pub mod compile;
 pub mod compute;
 pub mod diag;
+pub mod diff;
 pub mod discover;
+pub mod explain;
 pub mod ledger;
 pub mod merge;
 pub mod model;

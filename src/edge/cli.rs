@@ -10,9 +10,12 @@ use clap::{Parser, Subcommand, ValueEnum};
 
 use super::EdgeError;
 use super::fs::{self, LedgerLock};
+use crate::consumer::{self, Audience};
 use crate::core::compile::{self, Compiled};
 use crate::core::diag::{Code, Diagnostic, Severity, formats, render};
+use crate::core::ledger::publish::LEDGER_DIR;
 use crate::core::ledger::publish::{self, Ledger, Publication};
+use crate::core::ledger::wire::Yanked;
 use crate::core::model::api::Status;
 use crate::core::model::ids::Instant;
 use crate::core::rules;
@@ -75,6 +78,51 @@ enum Command {
         #[arg(long, value_enum, default_value_t = Format::Human)]
         format: Format,
     },
+    /// Print the snapshot of a plan in force at a moment (verified against the ledger).
+    Resolve {
+        slug: String,
+        /// The moment (RFC 3339; default: now).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: Option<Instant>,
+        /// Resolve for existing subscribers (grandfathered versions reach them later).
+        #[arg(long)]
+        existing: bool,
+    },
+    /// Withdraw a published version: resolution skips it and clients fall back to its
+    /// `rollback_to`. Its file stays, unchanged.
+    Yank {
+        slug: String,
+        version: semver::Version,
+        /// Why it is withdrawn (recorded in the index).
+        #[arg(long, required_unless_present = "undo")]
+        reason: Option<String>,
+        /// Restore a withdrawn version.
+        #[arg(long, conflicts_with = "reason")]
+        undo: bool,
+    },
+    /// Verify the published ledger: hashes, version order, fallbacks, indexes.
+    Verify,
+    /// Show what `build` would publish: per plan, every changed field, the version bump and
+    /// why. Exit 0 when nothing would change, 1 when something would, 2 on error.
+    Diff {
+        /// Only these plans (default: all).
+        slugs: Vec<String>,
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        effective_from: Option<Instant>,
+        /// `human` or `json`.
+        #[arg(long, value_enum, default_value_t = Format::Human)]
+        format: Format,
+        /// Also show a line diff of each plan's content.
+        #[arg(long)]
+        lines: bool,
+    },
+    /// Show the applied value(s) at a path of a plan and the layers behind each.
+    Explain {
+        slug: String,
+        /// A dotted path (`api.tiers.growth.price`) or JSON pointer (`/api/tiers/growth`);
+        /// default: the whole plan.
+        path: Option<String>,
+    },
     /// List the catalog rules, or explain one (`plancat rules R0203`, `plancat rules tier-ladder`).
     Rules {
         /// A rule's code or name.
@@ -132,6 +180,43 @@ pub fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
             check(root, effective_from.unwrap_or_else(now), out)
         }
         Command::Rules { rule } => rules_cmd(rule.as_deref(), out),
+        Command::Resolve { slug, at, existing } => {
+            let audience = if *existing {
+                Audience::Existing
+            } else {
+                Audience::New
+            };
+            resolve_cmd(root, slug, at.unwrap_or_else(now), audience, out)
+        }
+        Command::Yank {
+            slug,
+            version,
+            reason,
+            undo,
+        } => {
+            let yanked = (!undo).then(|| Yanked {
+                reason: reason.clone().unwrap_or_default(),
+                at: now(),
+            });
+            yank_cmd(root, slug, version, yanked, out)
+        }
+        Command::Verify => verify_cmd(root, out),
+        Command::Diff {
+            slugs,
+            effective_from,
+            format,
+            lines,
+        } => diff_cmd(
+            root,
+            slugs,
+            effective_from.unwrap_or_else(now),
+            *format,
+            *lines,
+            out,
+        ),
+        Command::Explain { slug, path } => {
+            explain_cmd(root, slug, path.as_deref().unwrap_or(""), out)
+        }
         Command::Schema { check } => schema_cmd(root, *check, out),
     }
 }
@@ -207,6 +292,197 @@ fn check(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
     }
     out.status("Checked", &a.check_summary(), false);
     Ok(Outcome::Clean)
+}
+
+fn resolve_cmd(
+    root: &Path,
+    slug: &str,
+    at: Instant,
+    audience: Audience,
+    out: &mut Output,
+) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::shared(root)?;
+    let ledger = match consumer::Ledger::open(root.join(LEDGER_DIR)) {
+        Ok(l) => l,
+        Err(consumer::Error::Io { path, source }) => {
+            return Err(EdgeError::io("read", &path, source));
+        }
+        Err(e) => return Err(EdgeError(e.to_string())),
+    };
+    match ledger.resolve(slug, at, audience) {
+        Ok(snapshot) => {
+            out.stdout(&String::from_utf8(publish::pretty(&snapshot)).expect("JSON is UTF-8"));
+            let whom = match audience {
+                Audience::New => "new subscribers",
+                Audience::Existing => "existing subscribers",
+            };
+            out.status(
+                "Resolved",
+                &format!("{slug} {} for {whom} at {at}", snapshot.plan_version),
+                false,
+            );
+            Ok(Outcome::Clean)
+        }
+        Err(consumer::Error::Io { path, source }) => Err(EdgeError::io("read", &path, source)),
+        Err(e) => {
+            out.error(&e.to_string());
+            Ok(Outcome::Problems)
+        }
+    }
+}
+
+fn yank_cmd(
+    root: &Path,
+    slug: &str,
+    version: &semver::Version,
+    yanked: Option<Yanked>,
+    out: &mut Output,
+) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::exclusive(root)?;
+    fs::clear_staging(root)?;
+    let files = fs::read_ledger(root)?;
+    let mut sources = crate::core::source::Sources::default();
+    let (ledger, mut diags) = publish::load(&files, &mut sources);
+    if diags.iter().any(Diagnostic::is_error) {
+        out.report_with(&mut diags, &sources);
+        out.status(
+            "error",
+            "the ledger does not verify: nothing was changed",
+            true,
+        );
+        return Ok(Outcome::Problems);
+    }
+    let restoring = yanked.is_none();
+    let changes = match publish::set_yanked(&ledger, slug, version, yanked) {
+        Ok(c) => c,
+        Err(message) => {
+            out.error(&message);
+            return Ok(Outcome::Problems);
+        }
+    };
+    fs::write_ledger(root, &changes)?;
+    let index: crate::core::ledger::wire::SlugIndex =
+        serde_json::from_slice(changes.values().next().expect("one changed index"))
+            .expect("just written");
+    let fallback = consumer::in_force(&index, now(), Audience::New)
+        .map_or("nothing is in force now".to_string(), |v| {
+            format!("{} is in force now", v.plan_version)
+        });
+    let verb = if restoring { "Restored" } else { "Yanked" };
+    out.status(verb, &format!("{slug} {version}: {fallback}"), false);
+    Ok(Outcome::Clean)
+}
+
+fn verify_cmd(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::shared(root)?;
+    let files = fs::read_ledger(root)?;
+    let mut sources = crate::core::source::Sources::default();
+    let (ledger, mut diags) = publish::load(&files, &mut sources);
+    if ledger.catalog_stale {
+        diags.push(Diagnostic::error(
+            Code::LedgerStale,
+            "the catalog index `out/snapshots/index.json` is missing or does not agree with the per-slug indexes",
+        ));
+    }
+    if out.report_with(&mut diags, &sources) {
+        return Ok(Outcome::Problems);
+    }
+    let versions: usize = ledger.slugs.values().map(|s| s.index.versions.len()).sum();
+    out.status(
+        "Verified",
+        &format!(
+            "{} plans, {versions} published versions",
+            ledger.slugs.len()
+        ),
+        false,
+    );
+    Ok(Outcome::Clean)
+}
+
+fn diff_cmd(
+    root: &Path,
+    slugs: &[String],
+    effective_from: Instant,
+    format: Format,
+    lines: bool,
+    out: &mut Output,
+) -> Result<Outcome, EdgeError> {
+    let _lock = LedgerLock::shared(root)?;
+    let mut a = analyze(root, effective_from)?;
+    // Problems are shown with the diff (a reviewer wants both), and make the exit status 2.
+    let errors = out.report(&mut a.diags, &a.compiled);
+    if let Some(slug) = slugs.iter().find(|s| !a.compiled.slugs.contains(*s)) {
+        let hint = crate::core::diag::suggest(slug, a.compiled.slugs.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(EdgeError(format!("no plan `{slug}`{hint}")));
+    }
+    let mut diffs = crate::core::diff::diffs(&a.publications, &a.ledger);
+    diffs.retain(|d| slugs.is_empty() || slugs.iter().any(|s| s == d.slug.as_str()));
+    match format {
+        Format::Json => {
+            let report = crate::core::diff::DiffReport {
+                format_version: 1,
+                changes: &diffs,
+            };
+            out.stdout(&(serde_json::to_string_pretty(&report).expect("JSON") + "\n"));
+        }
+        _ => {
+            let text = crate::core::diff::human(&diffs, lines);
+            out.stdout(&out.paint_diff(&text));
+            let n = diffs.len();
+            let summary = if n == 0 {
+                "nothing would be published".to_string()
+            } else {
+                format!(
+                    "{n} plan{} would publish a new version",
+                    if n == 1 { "" } else { "s" }
+                )
+            };
+            out.status("Diffed", &summary, false);
+        }
+    }
+    if errors {
+        return Err(EdgeError(
+            "the catalog has errors: `build` would publish nothing until they are fixed".into(),
+        ));
+    }
+    Ok(if diffs.is_empty() {
+        Outcome::Clean
+    } else {
+        Outcome::Problems
+    })
+}
+
+fn explain_cmd(
+    root: &Path,
+    slug: &str,
+    path: &str,
+    out: &mut Output,
+) -> Result<Outcome, EdgeError> {
+    let inputs = fs::read_plans(root)?;
+    let mut compiled = compile::compile(&inputs);
+    let Some(plan) = compiled.plans.iter().find(|p| p.slug.as_str() == slug) else {
+        if compiled.failed.contains(slug) {
+            let mut diags = std::mem::take(&mut compiled.diags.0);
+            out.report(&mut diags, &compiled);
+            return Err(EdgeError(format!(
+                "`{slug}` has errors: fix them to explain it"
+            )));
+        }
+        let hint = crate::core::diag::suggest(slug, compiled.slugs.iter().map(String::as_str))
+            .map(|s| format!(" (did you mean `{s}`?)"))
+            .unwrap_or_default();
+        return Err(EdgeError(format!("no plan `{slug}`{hint}")));
+    };
+    let segs = crate::core::explain::parse_path(path);
+    match crate::core::explain::explain(plan, &segs, &compiled.sources, &compiled.locks) {
+        Ok(text) => {
+            out.stdout(&text);
+            Ok(Outcome::Clean)
+        }
+        Err(message) => Err(EdgeError(message)),
+    }
 }
 
 fn rules_cmd(rule: Option<&str>, out: &mut Output) -> Result<Outcome, EdgeError> {
@@ -374,8 +650,7 @@ fn count(n: usize, what: &str) -> String {
 }
 
 fn now() -> Instant {
-    let secs = jiff::Timestamp::now().as_second();
-    Instant(jiff::Timestamp::from_second(secs).expect("now is a valid timestamp"))
+    crate::consumer::now()
 }
 
 fn parse_instant(s: &str) -> Result<Instant, String> {
@@ -409,12 +684,19 @@ impl Output {
     /// Prints every diagnostic in the one deterministic order, then the summary line.
     /// Returns whether any is an error.
     fn report(&mut self, diags: &mut [Diagnostic], compiled: &Compiled) -> bool {
-        crate::core::diag::sort(diags, &compiled.sources);
+        self.report_with(diags, &compiled.sources)
+    }
+
+    fn report_with(
+        &mut self,
+        diags: &mut [Diagnostic],
+        sources: &crate::core::source::Sources,
+    ) -> bool {
+        crate::core::diag::sort(diags, sources);
         let errors = diags
             .iter()
             .filter(|d| d.severity == Severity::Error)
             .count();
-        let sources = &compiled.sources;
         match self.format {
             Format::Human => {}
             Format::Json => self.stdout(&formats::json(diags, sources)),
@@ -425,7 +707,7 @@ impl Output {
             return errors > 0;
         }
         for d in diags.iter() {
-            let text = render::human(d, &compiled.sources, self.color);
+            let text = render::human(d, sources, self.color);
             let _ = writeln!(self.err, "{text}\n");
         }
         let errors = diags
@@ -469,6 +751,24 @@ impl Output {
 
     fn raw(&mut self, text: &str) {
         let _ = write!(self.err, "{text}");
+    }
+
+    /// Colours a diff's `+`, `-` and `~` lines when colour is on.
+    fn paint_diff(&self, text: &str) -> String {
+        if !self.color {
+            return text.to_string();
+        }
+        text.lines()
+            .map(|l| {
+                let style = match l.trim_start().chars().next() {
+                    Some('+') => anstyle::AnsiColor::Green.on_default(),
+                    Some('-') => anstyle::AnsiColor::Red.on_default(),
+                    Some('~') => anstyle::AnsiColor::Yellow.on_default(),
+                    _ => anstyle::Style::new(),
+                };
+                self.paint(l, style) + "\n"
+            })
+            .collect()
     }
 
     fn paint(&self, s: &str, style: anstyle::Style) -> String {

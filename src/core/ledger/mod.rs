@@ -3,4 +3,5 @@
 pub mod bump;
 pub mod hash;
 pub mod publish;
+pub mod resolve;
 pub mod wire;

@@ -154,6 +154,24 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                         format!("version {} does not follow {} (versions and `effective_from` must increase)", entry.plan_version, p.plan_version),
                     ));
             }
+            // A fallback must be an earlier version: so the chain always ends, no cycles.
+            if let Some(back) = &entry.rollback_to {
+                let earlier = index
+                    .versions
+                    .iter()
+                    .any(|v| v.plan_version == *back && v.plan_version < entry.plan_version);
+                if !earlier {
+                    diags.push(corrupt(
+                        sources,
+                        &index_path,
+                        bytes,
+                        format!(
+                            "version {} rolls back to {back}, which is not an earlier version of `{dir}`",
+                            entry.plan_version
+                        ),
+                    ));
+                }
+            }
             prev = Some(entry);
             let Some((key, snap_bytes)) = files.get_key_value(&file) else {
                 diags.push(tampered(
@@ -228,6 +246,52 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
         );
     }
     (ledger, diags)
+}
+
+/// Withdraws a published version (`yanked = Some(..)`) or restores it (`None`): the slug's
+/// index is the only file that changes; the snapshot stays fetchable and byte-identical.
+pub fn set_yanked(
+    ledger: &Ledger,
+    slug: &str,
+    version: &Version,
+    yanked: Option<super::wire::Yanked>,
+) -> Result<LedgerFiles, String> {
+    let loaded = ledger
+        .slugs
+        .get(slug)
+        .ok_or_else(|| format!("no published plan `{slug}` in `{LEDGER_DIR}/`"))?;
+    let mut index = loaded.index.clone();
+    let entry = index
+        .versions
+        .iter_mut()
+        .find(|v| v.plan_version == *version)
+        .ok_or_else(|| {
+            let known: Vec<String> = loaded
+                .index
+                .versions
+                .iter()
+                .map(|v| v.plan_version.to_string())
+                .collect();
+            format!(
+                "`{slug}` has no version {version} (published: {})",
+                known.join(", ")
+            )
+        })?;
+    match (&entry.yanked, &yanked) {
+        (Some(y), Some(_)) => {
+            return Err(format!(
+                "{slug} {version} is already withdrawn: {}",
+                y.reason
+            ));
+        }
+        (None, None) => return Err(format!("{slug} {version} is not withdrawn")),
+        _ => {}
+    }
+    entry.yanked = yanked;
+    Ok(LedgerFiles::from([(
+        format!("{slug}/index.json"),
+        pretty(&index),
+    )]))
 }
 
 /// Published slugs that no plan file defines any more: their versions stay in force.
@@ -316,9 +380,15 @@ pub fn plan(
                 Version::new(1, 0, 0),
             ),
             Some(prev) => {
-                let old = serde_json::json!({ "plan": prev.plan, "computed": prev.computed, "kind": prev.kind, "project": prev.project, "catalog": prev.catalog });
-                let new = serde_json::json!({ "plan": plan, "computed": computed, "kind": p.kind, "project": p.project, "catalog": p.catalog() });
-                let (b, r) = bump::classify(&strip_plan_tag(old), &strip_plan_tag(new))
+                let new = super::wire::Content {
+                    slug: &p.slug,
+                    kind: p.kind,
+                    project: &p.project,
+                    catalog: p.catalog(),
+                    plan: &plan,
+                    computed: &computed,
+                };
+                let (b, r) = bump::classify(&comparable(&prev.content()), &comparable(&new))
                     .unwrap_or((Bump::Patch, vec!["PATCH: re-encoded".into()]));
                 let base = loaded
                     .and_then(LoadedSlug::max_version)
@@ -381,6 +451,29 @@ pub fn plan(
             ));
             continue;
         }
+        // Grandfathering: existing subscribers get the version later, never earlier, and
+        // never before they got the previous one.
+        let existing_from = release.existing_from;
+        if let Some(existing) = existing_from {
+            let previous = latest
+                .map(|prev| prev.existing_from.unwrap_or(prev.effective_from))
+                .filter(|p| existing < *p);
+            if existing < effective_from || previous.is_some() {
+                let after = previous.map_or(effective_from, |p| p.max(effective_from));
+                diags.push(at_release(
+                    p,
+                    "existing_from",
+                    Code::EffectiveFromBackwards,
+                    format!(
+                        "`release.existing_from` {existing} of `{}` is before {after}, when {}",
+                        p.slug,
+                        if previous.is_some() { "existing subscribers got the previous version" } else { "the version takes effect" }
+                    ),
+                    "existing subscribers get a version at `effective_from` or later, and after the previous one".into(),
+                ));
+                continue;
+            }
+        }
         let rollback_to = loaded
             .and_then(LoadedSlug::latest_live)
             .map(|v| v.plan_version.clone());
@@ -391,6 +484,7 @@ pub fn plan(
             project: p.project.clone(),
             plan_version: version,
             effective_from,
+            existing_from,
             rollback_to,
             content_hash: String::new(),
             catalog: p.catalog().clone(),
@@ -422,6 +516,7 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
         let entry = VersionEntry {
             plan_version: s.plan_version.clone(),
             effective_from: s.effective_from,
+            existing_from: s.existing_from,
             rollback_to: s.rollback_to.clone(),
             content_hash: s.content_hash.clone(),
             file_sha256: file_sha256(&bytes),
@@ -496,7 +591,19 @@ pub fn pretty(v: &impl Serialize) -> Vec<u8> {
     b
 }
 
-/// `{"plan": {"api": {...}}}` → `{"plan": {...}}`, so reasons read `tiers.growth…`.
+/// A snapshot's content as one flat table — `kind`, `project`, `catalog`, the API's or
+/// product's own fields, and the computed values — the view bumps and diffs compare, so
+/// reasons read `tiers.growth.price…` rather than `plan.api.tiers…`.
+pub fn comparable(c: &super::wire::Content<'_>) -> serde_json::Value {
+    strip_plan_tag(serde_json::json!({
+        "kind": c.kind,
+        "project": c.project,
+        "catalog": c.catalog,
+        "plan": c.plan,
+        "computed": c.computed,
+    }))
+}
+
 fn strip_plan_tag(mut v: serde_json::Value) -> serde_json::Value {
     if let Some(plan) = v.get_mut("plan")
         && let Some(inner) = plan.as_object().and_then(|o| o.values().next()).cloned()

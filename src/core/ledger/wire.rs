@@ -53,6 +53,10 @@ pub struct Snapshot {
     pub plan_version: Version,
     /// When this version takes effect for new subscribers.
     pub effective_from: Instant,
+    /// When it reaches existing subscribers, if later (grandfathering); absent: at
+    /// `effective_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_from: Option<Instant>,
     /// The version clients fall back to if this one is withdrawn; `null` for the first.
     #[schemars(with = "Option<String>")]
     pub rollback_to: Option<Version>,
@@ -123,6 +127,9 @@ pub struct VersionEntry {
     #[schemars(with = "String")]
     pub plan_version: Version,
     pub effective_from: Instant,
+    /// Same as the snapshot's `existing_from`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub existing_from: Option<Instant>,
     #[schemars(with = "Option<String>")]
     pub rollback_to: Option<Version>,
     /// Same as the snapshot's `content_hash`.
@@ -142,6 +149,8 @@ pub struct VersionEntry {
 #[serde(deny_unknown_fields)]
 pub struct Yanked {
     pub reason: String,
+    /// When `plancat yank` withdrew the version.
+    pub at: Instant,
 }
 
 /// The semver class of a change, as SPEC §5 defines it for subscribers.

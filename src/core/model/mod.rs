@@ -74,6 +74,10 @@ pub struct Release {
     /// When the next version takes effect (a scheduled change); default: `--effective-from`,
     /// else now.
     pub effective_from: Option<Instant>,
+    /// When the next version reaches existing subscribers, if later than new ones
+    /// (grandfathering: a price increase for new customers now, for existing ones after the
+    /// notice period).
+    pub existing_from: Option<Instant>,
     /// Ask for a higher version than the change requires (never a lower one).
     #[schemars(with = "Option<String>", regex(pattern = r"^\d+\.\d+\.\d+$"))]
     pub version: Option<semver::Version>,

@@ -11,17 +11,19 @@ pub static RULE: Rule = Rule {
     default: Level::Deny,
     summary: "a price increase gives subscribers less notice than the notice policy requires",
     explanation: "\
-`policy.notice.price_increase_days` is how much notice subscribers get before they pay more.
-A new version that raises a price must take effect at least that long after the moment it is
-published: schedule it with `release.effective_from`.
+`policy.notice.price_increase_days` is how much notice existing subscribers get before they
+pay more. A new version that raises a price must reach them at least that long after the
+moment it is published (`--effective-from`, else now): schedule the whole version with
+`release.effective_from`, or grandfather existing subscribers with `release.existing_from`
+and charge new customers at once.
 
 Bad (price_increase_days = 30, built on 2026-06-01):
     [release]
     effective_from = 2026-06-10T00:00:00Z
 
-Good:
+Good (new customers pay more now, existing ones from July):
     [release]
-    effective_from = 2026-07-01T00:00:00Z",
+    existing_from = 2026-07-01T00:00:00Z",
     check,
 };
 
@@ -43,11 +45,16 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         let Ok(earliest) = cx.now.0.checked_add((i64::from(days) * 24).hours()) else {
             continue;
         };
-        if s.effective_from.0 >= earliest {
+        // Existing subscribers are the ones who need notice.
+        let reaches = s.existing_from.unwrap_or(s.effective_from);
+        if reaches.0 >= earliest {
             continue;
         }
-        let given = (s.effective_from.0.as_second() - cx.now.0.as_second()).max(0) / 86_400;
-        let at = if plan.release().effective_from.is_some() {
+        let given = (reaches.0.as_second() - cx.now.0.as_second()).max(0) / 86_400;
+        let release = plan.release();
+        let at = if release.existing_from.is_some() {
+            plan.loc("release.existing_from")
+        } else if release.effective_from.is_some() {
             plan.loc("release.effective_from")
         } else {
             (plan.file, 0..0)
@@ -55,8 +62,8 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         out.report(
             plan,
             format!(
-                "`{}` {} takes effect {} with {given} days' notice; price increases need {days} days' notice",
-                s.slug, s.plan_version, s.effective_from
+                "`{}` {} reaches existing subscribers at {reaches} with {given} days' notice; price increases need {days} days' notice",
+                s.slug, s.plan_version
             ),
         )
         .label(at, "too soon for a price increase")
@@ -65,7 +72,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             "notice period set here",
         )
         .help(format!(
-            "schedule it with `release.effective_from` at {} or later (the increase: {})",
+            "set `release.existing_from` (existing subscribers) or `release.effective_from` (everyone) to {} or later (the increase: {})",
             crate::core::model::ids::Instant(earliest),
             increase.trim_start_matches("MAJOR: ")
         ));
@@ -82,8 +89,8 @@ mod tests {
     use crate::core::model::ids::Instant;
 
     /// Publishes `base()`, raises the basic tier's price, and runs the rule at 2026-06-01 with
-    /// the given `release.effective_from`.
-    fn findings(effective_from: &str) -> Vec<String> {
+    /// the given `[release]` line.
+    fn findings(release: &str) -> Vec<String> {
         let now = Instant::parse("2026-06-01T00:00:00Z").unwrap();
         let inputs = |raise: bool| -> Vec<InputFile> {
             base()
@@ -91,7 +98,7 @@ mod tests {
                 .map(|(p, mut t)| {
                     if raise && p.ends_with("shop-api.toml") {
                         t = t.replacen("USD = \"20\"", "USD = \"25\"", 1);
-                        t.push_str(&format!("\n[release]\neffective_from = {effective_from}\n"));
+                        t.push_str(&format!("\n[release]\n{release}\n"));
                     }
                     InputFile {
                         path: p,
@@ -122,15 +129,20 @@ mod tests {
     #[test]
     fn too_little_notice() {
         assert_eq!(
-            findings("2026-06-10T00:00:00Z"),
+            findings("effective_from = 2026-06-10T00:00:00Z"),
             [
-                "`shop-api` 2.0.0 takes effect 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30 days' notice"
+                "`shop-api` 2.0.0 reaches existing subscribers at 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30 days' notice"
             ]
         );
     }
 
     #[test]
     fn enough_notice() {
-        assert!(findings("2026-07-01T00:00:00Z").is_empty());
+        assert!(findings("effective_from = 2026-07-01T00:00:00Z").is_empty());
+    }
+
+    #[test]
+    fn grandfathering_gives_existing_subscribers_the_notice() {
+        assert!(findings("existing_from = 2026-07-01T00:00:00Z").is_empty());
     }
 }

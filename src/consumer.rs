@@ -1,0 +1,186 @@
+//! The consumer contract, as code, for child APIs written in Rust: pick the version of a plan
+//! in force at a moment, check the snapshot you fetched, and read it.
+//!
+//! A child API that fetches the ledger over HTTP uses the two pure functions:
+//!
+//! ```no_run
+//! use plancat::consumer::{in_force, verify, Audience, Instant, SlugIndex};
+//! # fn fetch(_: &str) -> Vec<u8> { unimplemented!() }
+//! let index: SlugIndex = serde_json::from_slice(&fetch("shopcore-commerce-api/index.json"))?;
+//! let entry = in_force(&index, Instant::parse("2026-12-01T00:00:00Z")?, Audience::New)?;
+//! let bytes = fetch(&format!("shopcore-commerce-api/{}", entry.file));
+//! let snapshot = verify(entry, &bytes)?; // never trust bytes you did not check
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! One that reads a checkout of the ledger uses [`Ledger`]. The README's "consumer contract"
+//! says the same in prose, for child APIs in other languages.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+pub use crate::core::ledger::resolve::Audience;
+pub use crate::core::ledger::wire::{
+    CatalogIndex, FORMAT_VERSION, SlugIndex, Snapshot, VersionEntry,
+};
+pub use crate::core::model::ids::Instant;
+
+use crate::core::ledger::hash::{content_hash, file_sha256};
+use crate::core::ledger::resolve::{moment, resolve};
+
+/// Why a snapshot could not be had.
+#[derive(Debug)]
+pub enum Error {
+    /// A ledger file could not be read.
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    /// A ledger file is not what its schema says.
+    Parse { file: String, message: String },
+    /// The ledger has no plan with this slug.
+    UnknownSlug(String),
+    /// No version has taken effect yet for this audience; `first` is when one will.
+    NothingInForce {
+        slug: String,
+        at: Instant,
+        first: Option<Instant>,
+    },
+    /// The fetched bytes are not the published file: keep the last good snapshot.
+    Tampered { file: String, message: String },
+    /// The ledger was written by a newer plancat.
+    UnsupportedFormat(u32),
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Error::Io { path, source } => {
+                write!(f, "failed to read `{}`: {source}", path.display())
+            }
+            Error::Parse { file, message } => write!(f, "cannot read `{file}`: {message}"),
+            Error::UnknownSlug(s) => write!(f, "no plan `{s}` in the ledger"),
+            Error::NothingInForce { slug, at, first } => {
+                write!(f, "no version of `{slug}` is in force at {at}")?;
+                match first {
+                    Some(first) => write!(f, " (the first takes effect at {first})"),
+                    None => write!(f, " (every version is withdrawn)"),
+                }
+            }
+            Error::Tampered { file, message } => {
+                write!(f, "`{file}` is not the published file: {message}")
+            }
+            Error::UnsupportedFormat(v) => write!(
+                f,
+                "ledger format {v} is newer than this reader ({FORMAT_VERSION})"
+            ),
+        }
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// The version in force at `at` for `audience`: the newest version that is not withdrawn and
+/// has reached that audience.
+pub fn in_force(
+    index: &SlugIndex,
+    at: Instant,
+    audience: Audience,
+) -> Result<&VersionEntry, Error> {
+    resolve(&index.versions, at, audience).ok_or_else(|| Error::NothingInForce {
+        slug: index.slug.to_string(),
+        at,
+        first: index
+            .versions
+            .iter()
+            .filter(|v| v.yanked.is_none())
+            .map(|v| moment(v, audience))
+            .min(),
+    })
+}
+
+/// Checks fetched snapshot bytes against their index entry — the file's SHA-256, the content
+/// hash, the version — and parses them.
+pub fn verify(entry: &VersionEntry, bytes: &[u8]) -> Result<Snapshot, Error> {
+    let tampered = |message: &str| Error::Tampered {
+        file: entry.file.clone(),
+        message: message.into(),
+    };
+    if file_sha256(bytes) != entry.file_sha256 {
+        return Err(tampered("its SHA-256 does not match the index"));
+    }
+    let snapshot: Snapshot = serde_json::from_slice(bytes).map_err(|e| Error::Parse {
+        file: entry.file.clone(),
+        message: e.to_string(),
+    })?;
+    if snapshot.format_version > FORMAT_VERSION {
+        return Err(Error::UnsupportedFormat(snapshot.format_version));
+    }
+    if snapshot.plan_version != entry.plan_version
+        || snapshot.content_hash != entry.content_hash
+        || content_hash(&snapshot.content()) != snapshot.content_hash
+    {
+        return Err(tampered(
+            "its content does not match its hash or index entry",
+        ));
+    }
+    Ok(snapshot)
+}
+
+/// A published ledger on disk (`out/snapshots/`, or a copy of it).
+pub struct Ledger {
+    dir: PathBuf,
+    catalog: CatalogIndex,
+}
+
+impl Ledger {
+    pub fn open(dir: impl AsRef<Path>) -> Result<Ledger, Error> {
+        let dir = dir.as_ref().to_path_buf();
+        let catalog: CatalogIndex = read_json(&dir, "index.json")?;
+        if catalog.format_version > FORMAT_VERSION {
+            return Err(Error::UnsupportedFormat(catalog.format_version));
+        }
+        Ok(Ledger { dir, catalog })
+    }
+
+    /// Every published slug, with its kind, project and latest version.
+    pub fn catalog(&self) -> &CatalogIndex {
+        &self.catalog
+    }
+
+    /// Every published version of one plan.
+    pub fn index(&self, slug: &str) -> Result<SlugIndex, Error> {
+        let entry = self
+            .catalog
+            .entries
+            .iter()
+            .find(|(s, _)| s.as_str() == slug)
+            .map(|(_, e)| e)
+            .ok_or_else(|| Error::UnknownSlug(slug.to_string()))?;
+        read_json(&self.dir, &entry.index)
+    }
+
+    /// The verified snapshot of `slug` in force at `at` for `audience`.
+    pub fn resolve(&self, slug: &str, at: Instant, audience: Audience) -> Result<Snapshot, Error> {
+        let index = self.index(slug)?;
+        let entry = in_force(&index, at, audience)?;
+        let path = self.dir.join(slug).join(&entry.file);
+        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
+        verify(entry, &bytes)
+    }
+}
+
+/// The current time, to the second (for "what is in force now").
+pub fn now() -> Instant {
+    let secs = jiff::Timestamp::now().as_second();
+    Instant(jiff::Timestamp::from_second(secs).expect("now is a valid timestamp"))
+}
+
+fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, Error> {
+    let path = dir.join(rel);
+    let bytes = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
+    serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
+        file: rel.to_string(),
+        message: e.to_string(),
+    })
+}
