@@ -99,6 +99,9 @@ enum Command {
         /// Restore a withdrawn version.
         #[arg(long, conflicts_with = "reason")]
         undo: bool,
+        /// The time recorded for the withdrawal (RFC 3339; default: now).
+        #[arg(long, value_name = "TIME", value_parser = parse_instant)]
+        at: Option<Instant>,
     },
     /// Verify the published ledger: hashes, version order, fallbacks, indexes.
     Verify,
@@ -336,6 +339,7 @@ fn yank_cmd(
     slug: &str,
     version: &semver::Version,
     yanked: Option<Yanked>,
+    at: Instant,
     out: &mut Output,
 ) -> Result<Outcome, EdgeError> {
     let _lock = LedgerLock::exclusive(root)?;
