@@ -196,12 +196,14 @@ pub fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
             version,
             reason,
             undo,
+            at,
         } => {
+            let at = at.unwrap_or_else(now);
             let yanked = (!undo).then(|| Yanked {
                 reason: reason.clone().unwrap_or_default(),
-                at: now(),
+                at,
             });
-            yank_cmd(root, slug, version, yanked, out)
+            yank_cmd(root, slug, version, yanked, at, out)
         }
         Command::Verify => verify_cmd(root, out),
         Command::Diff {
