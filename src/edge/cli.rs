@@ -370,9 +370,9 @@ fn yank_cmd(
     let index: crate::core::ledger::wire::SlugIndex =
         serde_json::from_slice(changes.values().next().expect("one changed index"))
             .expect("just written");
-    let fallback = consumer::in_force(&index, now(), Audience::New)
-        .map_or("nothing is in force now".to_string(), |v| {
-            format!("{} is in force now", v.plan_version)
+    let fallback = consumer::in_force(&index, at, Audience::New)
+        .map_or(format!("nothing is in force at {at}"), |v| {
+            format!("{} is in force at {at}", v.plan_version)
         });
     let verb = if restoring { "Restored" } else { "Yanked" };
     out.status(verb, &format!("{slug} {version}: {fallback}"), false);
