@@ -21,7 +21,7 @@ use std::path::{Path, PathBuf};
 
 pub use crate::core::ledger::resolve::Audience;
 pub use crate::core::ledger::wire::{
-    CatalogIndex, FORMAT_VERSION, SlugIndex, Snapshot, VersionEntry,
+    CatalogIndex, FORMAT_VERSION, PublishedPlan, SlugIndex, Snapshot, VersionEntry,
 };
 pub use crate::core::model::ids::Instant;
 

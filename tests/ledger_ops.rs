@@ -1,0 +1,342 @@
+//! Withdrawing and resolving published versions, through the CLI and the consumer library.
+
+mod common;
+
+use std::path::Path;
+
+use common::{plancat, stderr, tree};
+use plancat::consumer::{self, Audience, Instant};
+
+fn t(s: &str) -> Instant {
+    Instant::parse(s).unwrap()
+}
+
+/// The example catalog with a second version of `aurora-storefront` (a price decrease,
+/// effective 2026-12-01) published on top of the committed ledger.
+fn two_versions() -> tempfile::TempDir {
+    let dir = common::example_copy();
+    let p = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-01T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Publishing aurora-storefront 1.1.0"),
+        "{}",
+        stderr(&o)
+    );
+    dir
+}
+
+fn resolve(root: &Path, at: &str) -> String {
+    let ledger = consumer::Ledger::open(root.join("out/snapshots")).unwrap();
+    ledger
+        .resolve("aurora-storefront", t(at), Audience::New)
+        .unwrap()
+        .plan_version
+        .to_string()
+}
+
+#[test]
+fn yank_falls_back_to_rollback_to_and_undo_restores() {
+    let dir = two_versions();
+    let before = tree(&dir.path().join("out/snapshots"));
+    assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.1.0");
+
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--reason",
+            "wrong price",
+            "--at",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        stderr(&o),
+        "      Yanked aurora-storefront 1.1.0: 1.0.0 is in force at 2026-12-02T00:00:00Z\n"
+    );
+    assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.0.0");
+
+    // Only the slug's index changed; every snapshot file is byte-for-byte the same.
+    let after = tree(&dir.path().join("out/snapshots"));
+    let changed: Vec<&String> = after
+        .keys()
+        .filter(|k| before.get(*k) != after.get(*k))
+        .collect();
+    assert_eq!(changed, ["aurora-storefront/index.json"]);
+    let index: serde_json::Value =
+        serde_json::from_slice(&after["aurora-storefront/index.json"]).unwrap();
+    assert_eq!(
+        index["versions"][1]["yanked"],
+        serde_json::json!({"reason": "wrong price", "at": "2026-12-02T00:00:00Z"})
+    );
+    assert!(plancat(dir.path(), &["verify"]).status.success());
+    assert!(
+        plancat(
+            dir.path(),
+            &["check", "--effective-from", "2026-12-02T00:00:00Z"]
+        )
+        .status
+        .success()
+    );
+
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--undo",
+            "--at",
+            "2026-12-03T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        tree(&dir.path().join("out/snapshots")),
+        before,
+        "undo restores the ledger exactly"
+    );
+}
+
+#[test]
+fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
+    let dir = two_versions();
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--reason",
+            "typo",
+            "--at",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success());
+    let p = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    // A price increase gives existing subscribers the notice policy's 30 days.
+    let raised = text.replace("INR = \"6999\"", "INR = \"7499\"");
+    std::fs::write(
+        &p,
+        raised + "\n[release]\nexisting_from = 2027-01-05T00:00:00Z\n",
+    )
+    .unwrap();
+    let bundle = dir
+        .path()
+        .join("plans/products/commerce-launch-bundle.toml");
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    std::fs::write(
+        &bundle,
+        text + "\n[release]\nexisting_from = 2027-01-05T00:00:00Z\n",
+    )
+    .unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-03T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // 7499 is dearer than 6999 (1.1.0) but the fallback is 1.0.0: the next number is still
+    // above every published one.
+    assert!(
+        stderr(&o).contains("Publishing aurora-storefront 2.0.0"),
+        "{}",
+        stderr(&o)
+    );
+    let index: serde_json::Value = serde_json::from_slice(
+        &std::fs::read(
+            dir.path()
+                .join("out/snapshots/aurora-storefront/index.json"),
+        )
+        .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(
+        index["versions"][2]["rollback_to"], "1.0.0",
+        "the withdrawn 1.1.0 is skipped"
+    );
+}
+
+#[test]
+fn yank_errors_are_clear() {
+    let dir = two_versions();
+    let o = plancat(
+        dir.path(),
+        &["yank", "aurora-storefront", "9.9.9", "--reason", "x"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: `aurora-storefront` has no version 9.9.9 (published: 1.0.0, 1.1.0)\n"
+    );
+    let o = plancat(
+        dir.path(),
+        &["yank", "aurora-storefront", "1.1.0", "--undo"],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: aurora-storefront 1.1.0 is not withdrawn\n"
+    );
+    let o = plancat(dir.path(), &["yank", "aurora-storefront", "1.1.0"]);
+    assert_eq!(o.status.code(), Some(2), "a reason is required");
+}
+
+#[test]
+fn resolve_prints_the_verified_snapshot_in_force() {
+    let dir = two_versions();
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefront",
+            "--at",
+            "2026-11-30T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(printed["plan_version"], "1.0.0");
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefront",
+            "--at",
+            "2026-12-01T00:00:00Z",
+        ],
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(printed["plan_version"], "1.1.0", "exactly on the boundary");
+
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefront",
+            "--at",
+            "2020-01-01T00:00:00Z",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(1));
+    assert_eq!(
+        stderr(&o),
+        "error: no version of `aurora-storefront` is in force at 2020-01-01T00:00:00Z (the first takes effect at 2026-11-22T00:00:00Z)\n"
+    );
+    let o = plancat(dir.path(), &["resolve", "aurora-storefrnt"]);
+    assert_eq!(
+        stderr(&o),
+        "error: no plan `aurora-storefrnt` in the ledger\n"
+    );
+}
+
+#[test]
+fn grandfathered_versions_reach_existing_subscribers_later() {
+    let dir = common::example_copy();
+    let p = dir.path().join("plans/projects/helpdesk-support-api.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let raised = text
+        .replace("INR = \"1999\"", "INR = \"2199\"")
+        .replace("INR = \"19990\"", "INR = \"21990\"");
+    std::fs::write(
+        &p,
+        raised + "\n[release]\nexisting_from = 2027-01-15T00:00:00Z\n",
+    )
+    .unwrap();
+    // The bundle with the starter tier costs more too, and needs the same notice.
+    let bundle = dir
+        .path()
+        .join("plans/products/support-starter-bundle.toml");
+    let text = std::fs::read_to_string(&bundle).unwrap();
+    std::fs::write(
+        &bundle,
+        text + "\n[release]\nexisting_from = 2027-01-15T00:00:00Z\n",
+    )
+    .unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-01T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let ledger = consumer::Ledger::open(dir.path().join("out/snapshots")).unwrap();
+    let v = |at: &str, who| {
+        ledger
+            .resolve("helpdesk-support-api", t(at), who)
+            .unwrap()
+            .plan_version
+            .to_string()
+    };
+    assert_eq!(v("2026-12-15T00:00:00Z", Audience::New), "2.0.0");
+    assert_eq!(v("2026-12-15T00:00:00Z", Audience::Existing), "1.0.0");
+    assert_eq!(v("2027-01-15T00:00:00Z", Audience::Existing), "2.0.0");
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "helpdesk-support-api",
+            "--existing",
+            "--at",
+            "2026-12-15T00:00:00Z",
+        ],
+    );
+    let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(printed["plan_version"], "1.0.0");
+}
+
+#[test]
+fn the_consumer_library_rejects_bytes_that_are_not_the_published_file() {
+    let dir = two_versions();
+    let ledger = consumer::Ledger::open(dir.path().join("out/snapshots")).unwrap();
+    let index = ledger.index("aurora-storefront").unwrap();
+    let entry = consumer::in_force(&index, t("2026-12-02T00:00:00Z"), Audience::New).unwrap();
+    let path = dir
+        .path()
+        .join("out/snapshots/aurora-storefront")
+        .join(&entry.file);
+    let good = std::fs::read(&path).unwrap();
+    assert!(consumer::verify(entry, &good).is_ok());
+    let bad = String::from_utf8(good).unwrap().replace("6999.00", "0.00");
+    let err = consumer::verify(entry, bad.as_bytes()).unwrap_err();
+    assert_eq!(
+        err.to_string(),
+        "`1.1.0.json` is not the published file: its SHA-256 does not match the index"
+    );
+}
+
+#[test]
+fn the_example_consumer_runs_on_the_shipped_ledger() {
+    // Built by `cargo test`; run it as a child API would.
+    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/resolve");
+    if !exe.exists() {
+        let o = std::process::Command::new(env!("CARGO"))
+            .args(["build", "-q", "--example", "resolve"])
+            .output()
+            .unwrap();
+        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    }
+    let o = std::process::Command::new(&exe)
+        .arg(common::repo().join("out/snapshots"))
+        .arg("shopcore-commerce-api")
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let out = String::from_utf8(o.stdout).unwrap();
+    assert!(
+        out.contains("shopcore-commerce-api 1.0.0 for New subscribers"),
+        "{out}"
+    );
+    assert!(
+        out.contains("  growth: 6999.00 INR a month, 14 trial days"),
+        "{out}"
+    );
+}
