@@ -1,8 +1,10 @@
 //! Golden tests: each folder under `tests/cases/` is a catalog (`in/`), the command to run
 //! (`args`, default `build --effective-from 2026-01-01T00:00:00Z`), and what must come out:
-//! the exit `status`, the exact `stderr`, and the `out/` tree. A missing file and an extra
-//! file both fail. `SNAPSHOTS=overwrite cargo test --test golden` rewrites the expectations;
-//! review the diff before committing.
+//! the exit `status`, the exact `stderr`, the exact `stdout` (a `stdout` file, recorded only
+//! when the command prints something there; none means it must print nothing), and the `out/`
+//! tree — the generated `out/site/` only in cases named `site-*`. A missing file and an extra
+//! file both fail. `SNAPSHOTS=overwrite cargo test --test
+//! golden` rewrites the expectations; review the diff before committing.
 
 mod common;
 
@@ -48,12 +50,27 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         .status
         .code()
         .map_or("signal".into(), |c| c.to_string());
-    let stderr = common::stderr(&output).replace(&work.path().display().to_string(), "[ROOT]");
-    let produced = common::tree(&work.path().join("out"));
+    let root_path = work.path().display().to_string();
+    let stderr = common::stderr(&output).replace(&root_path, "[ROOT]");
+    let stdout = String::from_utf8_lossy(&output.stdout).replace(&root_path, "[ROOT]");
+    // The generated site is part of the expected tree only in `site-*` cases, so a template
+    // or style change touches the page goldens and nothing else.
+    let with_site = case.file_name().is_some_and(|n| n.to_string_lossy().starts_with("site-"));
+    let mut produced = common::tree(&work.path().join("out"));
+    if !with_site {
+        produced.retain(|path, _| !path.starts_with("site/"));
+    }
 
     if overwrite {
         std::fs::write(case.join("status"), format!("{status}\n"))?;
         std::fs::write(case.join("stderr"), &stderr)?;
+        if stdout.is_empty() {
+            if case.join("stdout").exists() {
+                std::fs::remove_file(case.join("stdout"))?;
+            }
+        } else {
+            std::fs::write(case.join("stdout"), &stdout)?;
+        }
         let out = case.join("out");
         if out.exists() {
             std::fs::remove_dir_all(&out)?;
@@ -79,6 +96,15 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         let diff = similar::TextDiff::from_lines(&expected_stderr, &stderr);
         problems.push(format!(
             "stderr differs:\n{}",
+            diff.unified_diff().header("expected", "actual")
+        ));
+    }
+    // No `stdout` file means the command must print nothing there.
+    let expected_stdout = std::fs::read_to_string(case.join("stdout")).unwrap_or_default();
+    if expected_stdout != stdout {
+        let diff = similar::TextDiff::from_lines(&expected_stdout, &stdout);
+        problems.push(format!(
+            "stdout differs:\n{}",
             diff.unified_diff().header("expected", "actual")
         ));
     }

@@ -13,6 +13,7 @@ pub mod ledger;
 pub mod merge;
 pub mod model;
 pub mod node;
+pub mod pages;
 pub mod parse;
 pub mod rules;
 pub mod schema;

@@ -18,6 +18,7 @@ use crate::core::ledger::publish::{self, Ledger, Publication};
 use crate::core::ledger::wire::Yanked;
 use crate::core::model::api::Status;
 use crate::core::model::ids::Instant;
+use crate::core::pages;
 use crate::core::rules;
 use crate::core::schema;
 
@@ -234,8 +235,8 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
         out.status("error", "could not build: nothing was published", true);
         return Ok(Outcome::Problems);
     }
-    let changes = publish::render(&a.ledger, &a.publications);
-    fs::write_ledger(root, &changes)?;
+    fs::write_ledger(root, &a.changes)?;
+    fs::write_site(root, &a.site)?;
     if a.ledger.catalog_stale {
         out.status(
             "Rewriting",
@@ -256,6 +257,8 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
             false,
         );
     }
+    let pages = a.site.keys().filter(|p| p.ends_with(".html")).count();
+    out.status("Rendered", &format!("{pages} pages to `out/site/`"), false);
     out.status("Finished", &a.summary(), false);
     Ok(Outcome::Clean)
 }
@@ -583,6 +586,10 @@ struct Analysis {
     compiled: Compiled,
     ledger: Ledger,
     publications: Vec<Publication>,
+    /// The ledger files `build` writes (new snapshots, updated indexes).
+    changes: publish::LedgerFiles,
+    /// The product site, as `build` writes it to `out/site/`.
+    site: std::collections::BTreeMap<String, Vec<u8>>,
     diags: Vec<Diagnostic>,
 }
 
@@ -638,14 +645,43 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
         &publications,
     );
     let rule_diags = rules::run(&cx);
+    let changes = publish::render(&ledger, &publications);
+    // The site shows the newest version of every plan: published before, or now.
+    let mut newest: std::collections::BTreeMap<&str, &crate::core::ledger::wire::Snapshot> = ledger
+        .slugs
+        .iter()
+        .filter_map(|(slug, l)| l.latest.as_ref().map(|s| (slug.as_str(), s)))
+        .collect();
+    newest.extend(
+        publications
+            .iter()
+            .map(|p| (p.snapshot.slug.as_str(), &p.snapshot)),
+    );
+    let snapshots: Vec<_> = newest.into_values().collect();
+    let mut after = files.clone();
+    after.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let overrides: Vec<pages::Override> = fs::read_templates(root)?
+        .into_iter()
+        .map(|(name, path, bytes)| pages::Override {
+            name,
+            file: compiled.sources.add(crate::core::source::SourceFile::new(
+                path,
+                String::from_utf8_lossy(&bytes),
+            )),
+        })
+        .collect();
+    let (site, page_diags) = pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
     let mut diags = std::mem::take(&mut compiled.diags.0);
     diags.extend(ledger_diags);
     diags.extend(publish_diags);
     diags.extend(rule_diags);
+    diags.extend(page_diags);
     Ok(Analysis {
         compiled,
         ledger,
         publications,
+        changes,
+        site,
         diags,
     })
 }

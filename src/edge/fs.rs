@@ -19,6 +19,8 @@ use crate::core::ledger::publish::{LEDGER_DIR, LedgerFiles};
 use crate::core::parse::MAX_FILE_BYTES;
 
 const STAGING: &str = "out/.snapshots.staging";
+const SITE_DIR: &str = "out/site";
+const SITE_STAGING: &str = "out/.site.staging";
 
 /// The catalog's `plans/` directory, which must exist.
 fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
@@ -96,9 +98,11 @@ impl LedgerLock {
 
 /// Removes what a killed build left behind. Call with the exclusive lock held.
 pub fn clear_staging(root: &Path) -> Result<(), EdgeError> {
-    let staging = root.join(STAGING);
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
+    for dir in [STAGING, SITE_STAGING] {
+        let staging = root.join(dir);
+        if staging.exists() {
+            fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
+        }
     }
     Ok(())
 }
@@ -134,14 +138,53 @@ pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError>
         f.write_all(bytes)
             .map_err(|e| EdgeError::io("write", &dst, e))?;
     }
-    sync_tree(&staging)?;
-    swap_into_place(&staging, &live)?;
-    sync_dir(live.parent().expect("out/snapshots has a parent"))?;
-    // After the swap, `staging` holds the previous ledger.
+    publish_staged(&staging, &live)
+}
+
+/// Replaces `out/site/` with `files`, atomically (staged beside it, then swapped in).
+pub fn write_site(
+    root: &Path,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<(), EdgeError> {
+    let live = root.join(SITE_DIR);
+    let staging = root.join(SITE_STAGING);
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
     }
+    for (rel, bytes) in files {
+        let dst = staging.join(rel);
+        create_dir(dst.parent().expect("a file has a parent"))?;
+        fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
+    }
+    create_dir(&staging)?;
+    publish_staged(&staging, &live)
+}
+
+/// Makes a fully written staging directory the live one: sync, swap, sync the parent, and
+/// remove what was live before (now at `staging`).
+fn publish_staged(staging: &Path, live: &Path) -> Result<(), EdgeError> {
+    sync_tree(staging)?;
+    swap_into_place(staging, live)?;
+    sync_dir(live.parent().expect("out/… has a parent"))?;
+    if staging.exists() {
+        fs::remove_dir_all(staging).map_err(|e| EdgeError::io("remove", staging, e))?;
+    }
     Ok(())
+}
+
+/// A catalog's own templates (`templates/*`), sorted: `(file name, catalog-relative path, bytes)`.
+pub fn read_templates(root: &Path) -> Result<Vec<(String, String, Vec<u8>)>, EdgeError> {
+    let dir = root.join("templates");
+    if !dir.is_dir() {
+        return Ok(Vec::new());
+    }
+    let mut out = Vec::new();
+    for path in walk_files(&dir)? {
+        let name = relative(&dir, &path);
+        let bytes = read_capped(&path)?;
+        out.push((name.clone(), format!("templates/{name}"), bytes));
+    }
+    Ok(out)
 }
 
 #[cfg(target_os = "linux")]

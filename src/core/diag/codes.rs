@@ -36,6 +36,10 @@ pub enum Code {
     LedgerUnexpectedFile,
     DraftAfterPublish,
     PublishedWithoutPlan,
+    // P06xx: pages
+    TemplateError,
+    BrokenLink,
+    UnsafeUrl,
     /// A catalog rule's finding (`R0203`): see `core::rules`.
     Rule(&'static str),
 }
@@ -71,6 +75,9 @@ impl Code {
         Code::LedgerUnexpectedFile,
         Code::DraftAfterPublish,
         Code::PublishedWithoutPlan,
+        Code::TemplateError,
+        Code::BrokenLink,
+        Code::UnsafeUrl,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -104,6 +111,9 @@ impl Code {
             Code::LedgerUnexpectedFile => "P0506",
             Code::DraftAfterPublish => "P0507",
             Code::PublishedWithoutPlan => "P0508",
+            Code::TemplateError => "P0601",
+            Code::BrokenLink => "P0602",
+            Code::UnsafeUrl => "P0603",
             Code::Rule(code) => code,
         }
     }
@@ -151,6 +161,9 @@ impl Code {
             Code::LedgerUnexpectedFile => "a file in the ledger no index lists",
             Code::DraftAfterPublish => "a published plan that is a draft again",
             Code::PublishedWithoutPlan => "published versions whose plan file is gone",
+            Code::TemplateError => "a page template that does not parse or render",
+            Code::BrokenLink => "a generated page links to a file the site does not have",
+            Code::UnsafeUrl => "a catalog URL whose scheme is not https, http or mailto",
             Code::Rule(_) => unreachable!("handled above"),
         }
     }

@@ -1,0 +1,218 @@
+//! Stage 10: pages — the product site, generated from the very snapshots child APIs fetch, so
+//! a page can never show a price the API does not charge.
+//!
+//! Templates are minijinja, with inheritance; the built-in ones (embedded from `templates/`)
+//! can each be overridden by a catalog file of the same name in its own `templates/`. Catalog
+//! text is only ever passed *into* templates as values: it is HTML-escaped and never compiled.
+//! Invariants: pure (inputs and output are in memory); only live plans appear; every internal
+//! link of the output resolves ([`links`]).
+
+pub mod links;
+pub mod money;
+pub mod view;
+
+use std::collections::BTreeMap;
+
+use minijinja::value::Serde;
+use minijinja::{Environment, UndefinedBehavior, Value, context};
+
+use crate::core::diag::{Code, Diagnostic};
+use crate::core::ledger::publish::LedgerFiles;
+use crate::core::ledger::wire::Snapshot;
+use crate::core::source::{FileId, SourceFile, Sources};
+
+/// The built-in templates and assets, embedded from the repository's `templates/`.
+pub const BUILTIN: &[(&str, &str)] = &[
+    ("base.html", include_str!("../../../templates/base.html")),
+    ("index.html", include_str!("../../../templates/index.html")),
+    ("api.html", include_str!("../../../templates/api.html")),
+    (
+        "product.html",
+        include_str!("../../../templates/product.html"),
+    ),
+    (
+        "bundle.html",
+        include_str!("../../../templates/bundle.html"),
+    ),
+    (
+        "_tier_table.html",
+        include_str!("../../../templates/_tier_table.html"),
+    ),
+    (
+        "_price.html",
+        include_str!("../../../templates/_price.html"),
+    ),
+    ("_cta.html", include_str!("../../../templates/_cta.html")),
+    (
+        "_dependency.html",
+        include_str!("../../../templates/_dependency.html"),
+    ),
+    (
+        "sitemap.xml",
+        include_str!("../../../templates/sitemap.xml"),
+    ),
+    ("style.css", include_str!("../../../templates/style.css")),
+];
+
+/// A catalog's own template, overriding the built-in one of the same name.
+pub struct Override {
+    pub name: String,
+    pub file: FileId,
+}
+
+/// Renders the site. `snapshots` are the versions the pages show (the newest published version
+/// of every plan); only live plans get pages. The ledger's files are copied under `snapshots/`
+/// so the site serves them too.
+pub fn render(
+    snapshots: &[&Snapshot],
+    ledger: &LedgerFiles,
+    overrides: &[Override],
+    sources: &mut Sources,
+) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut files = BTreeMap::new();
+    let catalog = view::Catalog::new(snapshots);
+    diags.extend(catalog.check_urls(sources));
+
+    // Each template from the catalog if it has one, else built in; remember its file for errors.
+    let mut template_files: BTreeMap<String, FileId> = BTreeMap::new();
+    let mut env = Environment::new();
+    env.set_undefined_behavior(UndefinedBehavior::Strict);
+    for (name, builtin) in BUILTIN {
+        let (file, text) = match overrides.iter().find(|o| o.name == *name) {
+            Some(o) => (o.file, sources.get(o.file).text.clone()),
+            None => (
+                sources.add(SourceFile::new(
+                    format!("templates/{name} (built in)"),
+                    *builtin,
+                )),
+                builtin.to_string(),
+            ),
+        };
+        template_files.insert(name.to_string(), file);
+        if name.ends_with(".css") {
+            files.insert(format!("assets/{name}"), text.into_bytes());
+            continue;
+        }
+        if let Err(e) = env.add_template_owned(name.to_string(), text) {
+            diags.push(template_error(&e, &template_files, sources));
+        }
+    }
+    for o in overrides
+        .iter()
+        .filter(|o| !BUILTIN.iter().any(|(n, _)| *n == o.name))
+    {
+        diags.push(
+            Diagnostic::error(
+                Code::TemplateError,
+                format!("`templates/{}` overrides no built-in template", o.name),
+            )
+            .at(o.file, 0..0, "not used")
+            .with_help(format!(
+                "templates a catalog can override: {}",
+                BUILTIN
+                    .iter()
+                    .map(|(n, _)| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ")
+            )),
+        );
+    }
+    if !diags.is_empty() {
+        return (files, diags);
+    }
+
+    // Every page: its path, its template, its values.
+    let site = v(catalog.site());
+    let mut pages: Vec<(String, &str, Value)> = vec![(
+        "index.html".into(),
+        "index.html",
+        context! { site => site.clone(), page => v(catalog.index_page()), index => v(catalog.index()) },
+    )];
+    for api in catalog.apis() {
+        let page = v(catalog.page_for(&api.url, &api.name, &api.summary, &api.plan_version));
+        pages.push((
+            api.url.clone(),
+            "api.html",
+            context! { site => site.clone(), page, api => v(&api) },
+        ));
+    }
+    for product in catalog.products() {
+        let page = v(catalog.page_for(
+            &product.url,
+            &product.name,
+            &product.tagline,
+            &product.plan_version,
+        ));
+        pages.push((
+            product.url.clone(),
+            "product.html",
+            context! { site => site.clone(), page, product => v(&product) },
+        ));
+    }
+    for bundle in catalog.bundles() {
+        let page = v(catalog.page_for(
+            &bundle.url,
+            &bundle.name,
+            &bundle.tagline,
+            &bundle.plan_version,
+        ));
+        pages.push((
+            bundle.url.clone(),
+            "bundle.html",
+            context! { site => site.clone(), page, bundle => v(&bundle) },
+        ));
+    }
+    let urls: Vec<String> = pages.iter().map(|(p, ..)| catalog.canonical(p)).collect();
+    pages.push(("sitemap.xml".into(), "sitemap.xml", context! { site, urls }));
+    for (path, template, ctx) in pages {
+        match env.get_template(template).and_then(|t| t.render(ctx)) {
+            Ok(text) => {
+                files.insert(path, text.into_bytes());
+            }
+            Err(e) => {
+                let d = template_error(&e, &template_files, sources);
+                if !diags.contains(&d) {
+                    diags.push(d);
+                }
+            }
+        }
+    }
+    for (rel, bytes) in ledger {
+        files.insert(format!("snapshots/{rel}"), bytes.clone());
+    }
+    diags.extend(links::check(&files));
+    (files, diags)
+}
+
+/// A serde value as a template value (minijinja 3 takes them through its `Serde` wrapper).
+fn v<T: serde::Serialize>(x: T) -> Value {
+    Value::from(Serde(x))
+}
+
+fn template_error(
+    e: &minijinja::Error,
+    files: &BTreeMap<String, FileId>,
+    sources: &Sources,
+) -> Diagnostic {
+    let name = e.name().unwrap_or_default();
+    let detail = e
+        .detail()
+        .map_or_else(|| e.kind().to_string(), str::to_string);
+    let message = format!("template `{name}`: {detail}");
+    let Some(file) = files.get(name) else {
+        return Diagnostic::error(Code::TemplateError, message);
+    };
+    let span = match (e.range(), e.line()) {
+        (Some(r), _) => r,
+        (None, Some(line)) => {
+            let f = sources.get(*file);
+            let start = f.offset(line, 1);
+            start..start
+        }
+        (None, None) => 0..0,
+    };
+    Diagnostic::error(Code::TemplateError, message)
+        .at(*file, span, "here")
+        .with_help("templates see `site`, `page` and the page's own value (`api`, `product`, `bundle` or `index`)")
+}

@@ -1,0 +1,573 @@
+//! What templates see: plain, already-formatted values built from published snapshots
+//! (`site`, `page`, and `api` / `product` / `bundle` / `index`). Money is formatted for the
+//! catalog's currency and locale here, so templates never do arithmetic or formatting.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+
+use super::money;
+use crate::core::diag::{Code, Diagnostic};
+use crate::core::ledger::wire::{EntityKind, PublishedPlan, Snapshot};
+use crate::core::model::api::{Api, Feature, Limit, Period, Status, Tier};
+use crate::core::model::catalog::CatalogSettings;
+use crate::core::model::ids::Slug;
+use crate::core::model::money::{CurrencyCode, Price};
+use crate::core::model::product::{Component, Product, ProductKind, ProductPrice};
+use crate::core::source::Sources;
+
+/// URL schemes a catalog may use in links.
+pub const ALLOWED_SCHEMES: [&str; 3] = ["https", "http", "mailto"];
+
+/// The live plans of the catalog, by slug, with the site-wide settings.
+pub struct Catalog<'a> {
+    settings: CatalogSettings,
+    apis: BTreeMap<&'a str, (&'a Snapshot, &'a Api)>,
+    products: BTreeMap<&'a str, (&'a Snapshot, &'a Product)>,
+}
+
+#[derive(Serialize)]
+pub struct Site {
+    pub brand: String,
+    pub base_url: String,
+    pub locale: String,
+    pub language: String,
+    pub currency: String,
+    pub cta: CtaView,
+    pub trust_note: String,
+}
+
+#[derive(Serialize)]
+pub struct CtaView {
+    pub primary: String,
+    pub secondary: String,
+    pub contact_sales: String,
+}
+
+#[derive(Serialize)]
+pub struct Page {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    /// Relative path from this page to the site root (`../../`), so the site works from disk.
+    pub root: String,
+    pub plan_version: String,
+}
+
+#[derive(Serialize)]
+pub struct ApiView {
+    pub slug: String,
+    pub name: String,
+    pub summary: String,
+    pub plan_version: String,
+    pub url: String,
+    pub tiers: Vec<TierView>,
+    pub has_yearly: bool,
+    pub addons: Vec<AddonView>,
+    pub frontends: Vec<Card>,
+}
+
+#[derive(Serialize)]
+pub struct TierView {
+    pub id: String,
+    pub name: String,
+    pub description: String,
+    pub highlighted: bool,
+    pub contact_sales: bool,
+    pub monthly: Option<String>,
+    pub yearly: Option<String>,
+    pub seats: String,
+    pub trial_days: u32,
+    pub quotas: Vec<QuotaView>,
+    pub features: Vec<FeatureView>,
+}
+
+#[derive(Serialize)]
+pub struct QuotaView {
+    pub name: String,
+    pub included: String,
+    pub overage: Option<String>,
+}
+
+#[derive(Serialize)]
+pub struct FeatureView {
+    pub name: String,
+    pub value: String,
+    pub included: bool,
+}
+
+#[derive(Serialize)]
+pub struct AddonView {
+    pub name: String,
+    pub description: String,
+    pub price: String,
+    pub tiers: Vec<String>,
+}
+
+/// A product or bundle as a link with its price, for lists.
+#[derive(Serialize)]
+pub struct Card {
+    pub name: String,
+    pub tagline: String,
+    pub price: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct ProductView {
+    pub slug: String,
+    pub name: String,
+    pub kind: String,
+    pub tagline: String,
+    pub description: String,
+    pub highlights: Vec<String>,
+    pub price: String,
+    pub plan_version: String,
+    pub url: String,
+    /// The APIs this product requires, with their pages.
+    pub requires: Vec<Link>,
+}
+
+#[derive(Serialize)]
+pub struct BundleView {
+    pub slug: String,
+    pub name: String,
+    pub tagline: String,
+    pub description: String,
+    pub discount: String,
+    pub components: Vec<Card>,
+    /// The computed price, never a stated one.
+    pub price: String,
+    pub plan_version: String,
+    pub url: String,
+}
+
+#[derive(Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+    /// The compatible-products section of the linked page.
+    pub products_url: String,
+}
+
+#[derive(Serialize)]
+pub struct IndexView {
+    pub apis: Vec<IndexApi>,
+    pub bundles: Vec<Card>,
+    pub others: Vec<Card>,
+}
+
+#[derive(Serialize)]
+pub struct IndexApi {
+    pub name: String,
+    pub summary: String,
+    pub url: String,
+    pub from: Option<String>,
+    pub frontends: Vec<Card>,
+}
+
+impl<'a> Catalog<'a> {
+    pub fn new(snapshots: &[&'a Snapshot]) -> Catalog<'a> {
+        let mut apis = BTreeMap::new();
+        let mut products = BTreeMap::new();
+        for s in snapshots {
+            match &s.plan {
+                PublishedPlan::Api(a) if a.status == Status::Live => {
+                    apis.insert(s.slug.as_str(), (*s, a.as_ref()));
+                }
+                PublishedPlan::Product(p) if p.status == Status::Live => {
+                    products.insert(s.slug.as_str(), (*s, p.as_ref()));
+                }
+                _ => {}
+            }
+        }
+        // Site-wide settings are the APIs' (core's and their project's), else any plan's.
+        let settings = apis
+            .values()
+            .map(|(s, _)| &s.catalog)
+            .chain(snapshots.iter().map(|s| &s.catalog))
+            .next()
+            .cloned()
+            .unwrap_or_else(|| CatalogSettings {
+                brand: String::new(),
+                base_url: "https://example.invalid".into(),
+                currency: CurrencyCode::new("USD").expect("USD exists"),
+                locale: "en".into(),
+                cta: Default::default(),
+                trust_note: String::new(),
+            });
+        Catalog {
+            settings,
+            apis,
+            products,
+        }
+    }
+
+    pub fn site(&self) -> Site {
+        let s = &self.settings;
+        Site {
+            brand: s.brand.clone(),
+            base_url: s.base_url.trim_end_matches('/').to_string(),
+            locale: s.locale.clone(),
+            language: s.locale.split('-').next().unwrap_or("en").to_string(),
+            currency: s.currency.code().to_string(),
+            cta: cta(s),
+            trust_note: s.trust_note.clone(),
+        }
+    }
+
+    /// The base URL and every catalog URL must use an allowed scheme.
+    pub fn check_urls(&self, _sources: &Sources) -> Vec<Diagnostic> {
+        let url = &self.settings.base_url;
+        let scheme = url
+            .split_once(':')
+            .map(|(s, _)| s.to_ascii_lowercase())
+            .unwrap_or_default();
+        if ALLOWED_SCHEMES[..2].contains(&scheme.as_str()) {
+            return Vec::new();
+        }
+        vec![
+            Diagnostic::error(
+                Code::UnsafeUrl,
+                format!("`catalog.base_url` `{url}` is not an http(s) URL"),
+            )
+            .with_help("pages link to the catalog's base URL: use `https://…`"),
+        ]
+    }
+
+    pub fn canonical(&self, path: &str) -> String {
+        let clean = path.trim_end_matches("index.html");
+        format!("{}/{clean}", self.settings.base_url.trim_end_matches('/'))
+    }
+
+    pub fn index_page(&self) -> Page {
+        Page {
+            title: self.settings.brand.clone(),
+            description: format!("APIs, frontends and bundles from {}", self.settings.brand),
+            canonical: self.canonical("index.html"),
+            root: String::new(),
+            plan_version: String::new(),
+        }
+    }
+
+    pub fn page_for(&self, url: &str, name: &str, description: &str, version: &str) -> Page {
+        Page {
+            title: format!("{name} · {}", self.settings.brand),
+            description: description.to_string(),
+            canonical: self.canonical(url),
+            root: "../".repeat(url.matches('/').count()),
+            plan_version: version.to_string(),
+        }
+    }
+
+    pub fn apis(&self) -> Vec<ApiView> {
+        self.apis
+            .iter()
+            .map(|(slug, (s, api))| self.api_view(slug, s, api))
+            .collect()
+    }
+
+    fn api_view(&self, slug: &str, s: &Snapshot, api: &Api) -> ApiView {
+        let locale = &s.catalog.locale;
+        let cur = s.catalog.currency;
+        let mut tiers: Vec<(&Slug, &Tier)> = api.tiers.iter().collect();
+        tiers.sort_by_key(|(id, t)| (t.order, (*id).clone()));
+        let names: BTreeMap<&str, &str> = api
+            .tiers
+            .iter()
+            .map(|(k, t)| (k.as_str(), t.name.as_str()))
+            .collect();
+        ApiView {
+            slug: slug.to_string(),
+            name: api.name.clone(),
+            summary: api.summary.clone(),
+            plan_version: s.plan_version.to_string(),
+            url: format!("apis/{slug}/index.html"),
+            has_yearly: api.tiers.values().any(|t| t.price.yearly.is_some()),
+            tiers: tiers
+                .iter()
+                .map(|(id, t)| TierView {
+                    id: id.to_string(),
+                    name: t.name.clone(),
+                    description: t.description.clone(),
+                    highlighted: t.highlighted,
+                    contact_sales: t.price.contact_sales,
+                    monthly: t.price.monthly.as_ref().map(|p| amount(p, cur, locale)),
+                    yearly: t.price.yearly.as_ref().map(|p| amount(p, cur, locale)),
+                    seats: limit(t.seats, locale),
+                    trial_days: t.trial_days,
+                    quotas: t
+                        .quotas
+                        .iter()
+                        .map(|(q, quota)| QuotaView {
+                            name: humanize(q.as_str()),
+                            included: format!(
+                                "{} {} per {}",
+                                limit(quota.limit, locale),
+                                quota.unit,
+                                period(quota.period)
+                            ),
+                            overage: quota.overage.as_ref().map(|o| {
+                                let price = amount(&o.price, cur, locale);
+                                let beyond = match quota.limit {
+                                    Limit::Count(n) => {
+                                        format!(" beyond {}", money::count(n, locale))
+                                    }
+                                    Limit::Unlimited => String::new(),
+                                };
+                                if o.per == 1 {
+                                    format!("{price} each{beyond}")
+                                } else {
+                                    format!(
+                                        "{price} per {} {}{beyond}",
+                                        money::count(o.per, locale),
+                                        quota.unit
+                                    )
+                                }
+                            }),
+                        })
+                        .collect(),
+                    features: t
+                        .features
+                        .iter()
+                        .map(|(f, v)| FeatureView {
+                            name: humanize(f.as_str()),
+                            value: match v {
+                                Feature::Enabled(true) => "Included".into(),
+                                Feature::Enabled(false) => "Not included".into(),
+                                Feature::Limit(l) => limit(*l, locale),
+                            },
+                            included: !matches!(
+                                v,
+                                Feature::Enabled(false) | Feature::Limit(Limit::Count(0))
+                            ),
+                        })
+                        .collect(),
+                })
+                .collect(),
+            addons: api
+                .addons
+                .values()
+                .map(|a| AddonView {
+                    name: a.name.clone(),
+                    description: a.description.clone(),
+                    price: recurring(&a.price.monthly, &a.price.yearly, cur, locale),
+                    tiers: a
+                        .available_on
+                        .iter()
+                        .filter_map(|t| names.get(t.as_str()).map(|n| n.to_string()))
+                        .collect(),
+                })
+                .collect(),
+            frontends: self
+                .products
+                .iter()
+                .filter(|(_, (_, p))| {
+                    p.kind == ProductKind::Frontend && p.requires.iter().any(|r| r.as_str() == slug)
+                })
+                .map(|(pslug, (ps, p))| self.card(pslug, ps, p))
+                .collect(),
+        }
+    }
+
+    pub fn products(&self) -> Vec<ProductView> {
+        self.products
+            .iter()
+            .filter(|(_, (_, p))| p.kind != ProductKind::Bundle)
+            .map(|(slug, (s, p))| ProductView {
+                slug: slug.to_string(),
+                name: p.name.clone(),
+                kind: format!("{:?}", p.kind).to_lowercase(),
+                tagline: p.copy.tagline.clone(),
+                description: p.copy.description.clone(),
+                highlights: p.copy.highlights.clone(),
+                price: product_price(&p.price, s.catalog.currency, &s.catalog.locale),
+                plan_version: s.plan_version.to_string(),
+                url: url_of(slug, s.kind),
+                requires: p
+                    .requires
+                    .iter()
+                    .filter_map(|r| {
+                        let (_, api) = self.apis.get(r.as_str())?;
+                        Some(Link {
+                            name: api.name.clone(),
+                            url: format!("apis/{r}/index.html"),
+                            products_url: format!("apis/{r}/index.html#compatible-products"),
+                        })
+                    })
+                    .collect(),
+            })
+            .collect()
+    }
+
+    pub fn bundles(&self) -> Vec<BundleView> {
+        self.products
+            .iter()
+            .filter_map(|(slug, (s, p))| {
+                let bundle = p.bundle.as_ref()?;
+                let price = s.computed.bundle_price.as_ref()?;
+                let (cur, locale) = (s.catalog.currency, &s.catalog.locale);
+                Some(BundleView {
+                    slug: slug.to_string(),
+                    name: p.name.clone(),
+                    tagline: p.copy.tagline.clone(),
+                    description: p.copy.description.clone(),
+                    discount: format!("{} %", bundle.discount.0.normalize()),
+                    components: bundle
+                        .components
+                        .iter()
+                        .filter_map(|c| match c {
+                            Component::Tier { api, tier } => {
+                                let (_, a) = self.apis.get(api.as_str())?;
+                                let t = a.tiers.get(tier)?;
+                                Some(Card {
+                                    name: format!("{} — {}", a.name, t.name),
+                                    tagline: t.description.clone(),
+                                    price: recurring(
+                                        &t.price.monthly,
+                                        &t.price.yearly,
+                                        cur,
+                                        locale,
+                                    ),
+                                    url: format!("apis/{api}/index.html"),
+                                })
+                            }
+                            Component::Product { product } => {
+                                let (ps, pp) = self.products.get(product.as_str())?;
+                                Some(self.card(product.as_str(), ps, pp))
+                            }
+                        })
+                        .collect(),
+                    price: product_price(price, cur, locale),
+                    plan_version: s.plan_version.to_string(),
+                    url: url_of(slug, EntityKind::Bundle),
+                })
+            })
+            .collect()
+    }
+
+    pub fn index(&self) -> IndexView {
+        IndexView {
+            apis: self
+                .apis()
+                .into_iter()
+                .map(|a| IndexApi {
+                    from: a.tiers.iter().find_map(|t| t.monthly.clone()),
+                    name: a.name,
+                    summary: a.summary,
+                    url: a.url,
+                    frontends: a.frontends,
+                })
+                .collect(),
+            bundles: self
+                .bundles()
+                .into_iter()
+                .map(|b| Card {
+                    name: b.name,
+                    tagline: b.tagline,
+                    price: b.price,
+                    url: b.url,
+                })
+                .collect(),
+            others: self
+                .products
+                .iter()
+                .filter(|(_, (_, p))| matches!(p.kind, ProductKind::Kit | ProductKind::Addon))
+                .map(|(slug, (s, p))| self.card(slug, s, p))
+                .collect(),
+        }
+    }
+
+    fn card(&self, slug: &str, s: &Snapshot, p: &Product) -> Card {
+        let price = match (&s.computed.bundle_price, p.kind) {
+            (Some(b), ProductKind::Bundle) => b,
+            _ => &p.price,
+        };
+        Card {
+            name: p.name.clone(),
+            tagline: p.copy.tagline.clone(),
+            price: product_price(price, s.catalog.currency, &s.catalog.locale),
+            url: url_of(slug, s.kind),
+        }
+    }
+}
+
+fn cta(s: &CatalogSettings) -> CtaView {
+    CtaView {
+        primary: s.cta.primary.clone(),
+        secondary: s.cta.secondary.clone(),
+        contact_sales: s.cta.contact_sales.clone(),
+    }
+}
+
+fn url_of(slug: &str, kind: EntityKind) -> String {
+    match kind {
+        EntityKind::Api => format!("apis/{slug}/index.html"),
+        EntityKind::Bundle => format!("bundles/{slug}/index.html"),
+        _ => format!("products/{slug}/index.html"),
+    }
+}
+
+/// The amount in the catalog currency (or the first one the price has).
+fn amount(p: &Price, cur: CurrencyCode, locale: &str) -> String {
+    match p.get(cur) {
+        Some(m) => money::format(m.0, cur, locale),
+        None => {
+            p.0.iter()
+                .next()
+                .map_or_else(String::new, |(c, m)| money::format(m.0, *c, locale))
+        }
+    }
+}
+
+fn recurring(
+    monthly: &Option<Price>,
+    yearly: &Option<Price>,
+    cur: CurrencyCode,
+    locale: &str,
+) -> String {
+    let parts: Vec<String> = [(monthly, "month"), (yearly, "year")]
+        .iter()
+        .filter_map(|(p, per)| {
+            p.as_ref()
+                .map(|p| format!("{} / {per}", amount(p, cur, locale)))
+        })
+        .collect();
+    parts.join(" or ")
+}
+
+fn product_price(p: &ProductPrice, cur: CurrencyCode, locale: &str) -> String {
+    let mut parts = Vec::new();
+    if let Some(o) = &p.one_time {
+        parts.push(format!("{} one-time", amount(o, cur, locale)));
+    }
+    let r = recurring(&p.monthly, &p.yearly, cur, locale);
+    if !r.is_empty() {
+        parts.push(r);
+    }
+    parts.join(" + ")
+}
+
+fn limit(l: Limit, locale: &str) -> String {
+    match l {
+        Limit::Count(n) => money::count(n, locale),
+        Limit::Unlimited => "Unlimited".into(),
+    }
+}
+
+fn period(p: Period) -> &'static str {
+    match p {
+        Period::Hour => "hour",
+        Period::Day => "day",
+        Period::Month => "month",
+        Period::Year => "year",
+    }
+}
+
+/// `custom-domains` → `Custom domains`.
+fn humanize(id: &str) -> String {
+    let words = id.replace('-', " ");
+    let mut c = words.chars();
+    c.next()
+        .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
