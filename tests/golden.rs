@@ -55,7 +55,9 @@ fn run_case(case: &Path) -> Result<(), Failed> {
     let stdout = String::from_utf8_lossy(&output.stdout).replace(&root_path, "[ROOT]");
     // The generated site is part of the expected tree only in `site-*` cases, so a template
     // or style change touches the page goldens and nothing else.
-    let with_site = case.file_name().is_some_and(|n| n.to_string_lossy().starts_with("site-"));
+    let with_site = case
+        .file_name()
+        .is_some_and(|n| n.to_string_lossy().starts_with("site-"));
     let mut produced = common::tree(&work.path().join("out"));
     if !with_site {
         produced.retain(|path, _| !path.starts_with("site/"));

@@ -59,9 +59,9 @@ pub fn diffs(publications: &[Publication], ledger: &Ledger) -> Vec<PlanDiff> {
             let old = previous.map_or(Value::Null, |prev| comparable(&prev.content()));
             let new = comparable(&s.content());
             let mut fields = Vec::new();
-            if previous.is_some() {
-                leaves(&mut String::new(), Some(&old), Some(&new), &mut fields);
-            }
+            // A plan never published: everything it would publish is an addition.
+            let before = if previous.is_some() { Some(&old) } else { None };
+            leaves(&mut String::new(), before, Some(&new), &mut fields);
             let pretty = |v: &Value| {
                 if v.is_null() {
                     String::new()
@@ -95,10 +95,14 @@ pub fn diffs(publications: &[Publication], ledger: &Ledger) -> Vec<PlanDiff> {
         .collect()
 }
 
-/// Every leaf that differs (arrays count as leaves), in path order.
+/// Every leaf that differs (arrays count as leaves), in path order; an added or removed table
+/// is listed leaf by leaf, so a new tier shows its prices.
 fn leaves(path: &mut String, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<FieldChange>) {
-    match (old, new) {
-        (Some(Value::Object(a)), Some(Value::Object(b))) => {
+    let empty = serde_json::Map::new();
+    match (table(old, &empty), table(new, &empty)) {
+        (Some(a), Some(b))
+            if old.is_some_and(Value::is_object) || new.is_some_and(Value::is_object) =>
+        {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
             for k in keys {
                 let len = path.len();
@@ -110,13 +114,25 @@ fn leaves(path: &mut String, old: Option<&Value>, new: Option<&Value>, out: &mut
                 path.truncate(len);
             }
         }
-        (Some(a), Some(b)) if a == b => {}
-        (Some(Value::Null), None) | (None, Some(Value::Null)) | (None, None) => {}
-        (o, n) => out.push(FieldChange {
+        _ if old == new => {}
+        _ if old.is_none_or(Value::is_null) && new.is_none_or(Value::is_null) => {}
+        _ => out.push(FieldChange {
             path: path.clone(),
-            old: o.filter(|v| !v.is_null()).cloned(),
-            new: n.filter(|v| !v.is_null()).cloned(),
+            old: old.filter(|v| !v.is_null()).cloned(),
+            new: new.filter(|v| !v.is_null()).cloned(),
         }),
+    }
+}
+
+/// A value as a table to walk: absent and `null` are empty tables; other scalars are not tables.
+fn table<'a>(
+    v: Option<&'a Value>,
+    empty: &'a serde_json::Map<String, Value>,
+) -> Option<&'a serde_json::Map<String, Value>> {
+    match v {
+        Some(Value::Object(o)) => Some(o),
+        None | Some(Value::Null) => Some(empty),
+        _ => None,
     }
 }
 
@@ -172,6 +188,25 @@ pub fn human(diffs: &[PlanDiff], lines: bool) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    #[test]
+    fn added_tables_are_listed_leaf_by_leaf() {
+        let mut out = Vec::new();
+        leaves(
+            &mut String::new(),
+            Some(&json!({"tiers": {}})),
+            Some(&json!({"tiers": {"pro": {"price": {"USD": "9.00"}, "yearly": null}}})),
+            &mut out,
+        );
+        assert_eq!(
+            out,
+            [FieldChange {
+                path: "tiers.pro.price.USD".into(),
+                old: None,
+                new: Some(json!("9.00"))
+            }]
+        );
+    }
 
     #[test]
     fn leaves_are_field_level() {

@@ -11,15 +11,12 @@ use crate::core::schema::Seg;
 use crate::core::source::Sources;
 
 /// Parses `api.tiers.growth`, `product.bundle.components[1]` or a JSON pointer
-/// (`/api/tiers/growth`).
+/// (`/api/tiers/growth`; a segment of digits indexes an array, or names a table key).
 pub fn parse_path(path: &str) -> Vec<Seg> {
     if let Some(pointer) = path.strip_prefix('/') {
         return pointer
             .split('/')
-            .map(|p| {
-                let key = p.replace("~1", "/").replace("~0", "~");
-                key.parse().map_or(Seg::Key(key), Seg::Index)
-            })
+            .map(|p| Seg::Key(p.replace("~1", "/").replace("~0", "~")))
             .collect();
     }
     path.split('.')
@@ -35,66 +32,160 @@ pub fn parse_path(path: &str) -> Vec<Seg> {
 }
 
 /// The explanation of `path` in `plan`, or an error message (unknown path, with a suggestion).
+/// Paths as `diff` prints them (`tiers.growth…`, without `api.`) are accepted too.
 pub fn explain(
     plan: &CompiledPlan,
     path: &[Seg],
     sources: &Sources,
     locks: &[Lock],
 ) -> Result<String, String> {
+    let path = within_entity(plan, path);
+    let typed = typed(plan);
     let mut node = &plan.tree;
-    for (i, seg) in path.iter().enumerate() {
-        let here = display(&path[..i]);
-        match (&node.value, seg) {
+    let mut walked: Vec<Seg> = Vec::new();
+    for seg in &path {
+        let here = display(&walked);
+        let next = match (&node.value, seg) {
             (MValue::Table(t), Seg::Key(k)) => match t.entries.get(k) {
-                Some(n) => node = n,
-                None => {
-                    let full = display(&path[..=i]);
-                    if let Some(o) = t.removed.get(k) {
-                        return Ok(format!(
-                            "{full} is removed\n  removed at {}\n",
-                            at(o, sources)
-                        ));
-                    }
-                    if let Some(v) = default_value(plan, &path[..=i]) {
-                        return Ok(format!("{full} = {v}\n  default: no file sets it\n"));
-                    }
-                    let hint = suggest(k, t.entries.keys().map(String::as_str))
-                        .map(|s| {
-                            format!(
-                                "; did you mean `{}`?",
-                                display(&[&path[..i], &[Seg::Key(s.into())]].concat())
-                            )
-                        })
-                        .unwrap_or_default();
-                    let within = if here.is_empty() {
-                        String::new()
-                    } else {
-                        format!(" in `{here}`")
-                    };
-                    return Err(format!("`{}` has no `{k}`{within}{hint}", plan.slug));
-                }
+                Some(n) => Ok(n),
+                None => Err(t.removed.get(k)),
             },
-            (MValue::Array(a), Seg::Index(n)) => match a.get(*n) {
-                Some(x) => node = x,
-                None => {
-                    return Err(format!(
-                        "`{here}` of `{}` has {} items; there is no [{n}]",
-                        plan.slug,
-                        a.len()
-                    ));
-                }
-            },
-            _ => {
+            (MValue::Array(a), Seg::Index(n)) => a.get(*n).ok_or(None),
+            (MValue::Array(a), Seg::Key(k)) => {
+                k.parse().ok().and_then(|n: usize| a.get(n)).ok_or(None)
+            }
+            (MValue::Table(_), Seg::Index(n)) => {
+                return Err(format!(
+                    "`{here}` of `{}` is a table, not an array: there is no [{n}]",
+                    plan.slug
+                ));
+            }
+            (MValue::Scalar(_), _) => {
                 return Err(format!(
                     "`{here}` of `{}` is a value, not a table or array",
                     plan.slug
                 ));
+            }
+        };
+        walked.push(seg.clone());
+        match next {
+            Ok(n) => node = n,
+            Err(Some(removal)) => {
+                let mut out = format!(
+                    "{} is removed\n  removed at {}\n",
+                    display(&walked),
+                    at(&removal.at, sources)
+                );
+                let mut values = Vec::new();
+                leaves(&removal.was, &mut Vec::new(), &mut values);
+                for (sub, origin) in values {
+                    let name = if sub.is_empty() {
+                        String::new()
+                    } else {
+                        format!("{} = ", display(&[&walked[..], &sub[..]].concat()))
+                    };
+                    out.push_str(&format!(
+                        "  was {name}{} set at {}\n",
+                        text(origin, sources),
+                        at(origin, sources)
+                    ));
+                }
+                return Ok(out);
+            }
+            Err(None) => {
+                // Not in any file: a default of the typed plan, or no such field.
+                if let Some(v) = lookup(&typed, &path) {
+                    return Ok(format!(
+                        "{} = {v}\n  default: no file sets it\n",
+                        display(&path)
+                    ));
+                }
+                let parent = lookup(&typed, &walked[..walked.len() - 1]);
+                let mut keys: Vec<String> = parent
+                    .and_then(|p| p.as_object().map(|o| o.keys().cloned().collect()))
+                    .unwrap_or_default();
+                if let MValue::Table(t) = &node.value {
+                    keys.extend(t.entries.keys().cloned());
+                }
+                let name = match seg {
+                    Seg::Key(k) => k.clone(),
+                    Seg::Index(i) => i.to_string(),
+                };
+                let hint = suggest(&name, keys.iter().map(String::as_str))
+                    .map(|s| {
+                        format!(
+                            "; did you mean `{}`?",
+                            display(&[&walked[..walked.len() - 1], &[Seg::Key(s.into())]].concat())
+                        )
+                    })
+                    .unwrap_or_default();
+                let within = if here.is_empty() {
+                    String::new()
+                } else {
+                    format!(" in `{here}`")
+                };
+                return Err(format!("`{}` has no `{name}`{within}{hint}", plan.slug));
             }
         }
     }
     let mut out = String::new();
     walk(node, &mut path.to_vec(), sources, locks, &mut out);
     Ok(out)
+}
+
+/// Every leaf under `node`, with its path below `node` and where it was written.
+fn leaves<'a>(node: &'a MNode, path: &mut Vec<Seg>, out: &mut Vec<(Vec<Seg>, &'a Origin)>) {
+    match &node.value {
+        MValue::Table(t) => {
+            for (k, child) in &t.entries {
+                path.push(Seg::Key(k.clone()));
+                leaves(child, path, out);
+                path.pop();
+            }
+        }
+        _ => out.push((path.clone(), &node.origin)),
+    }
+}
+
+/// `tiers.growth` → `api.tiers.growth` when the plan has no top-level `tiers`.
+fn within_entity(plan: &CompiledPlan, path: &[Seg]) -> Vec<Seg> {
+    let entity = if plan.api().is_some() {
+        "api"
+    } else {
+        "product"
+    };
+    match path.first() {
+        Some(Seg::Key(k))
+            if plan.tree.get(k).is_none()
+                && plan.tree.get(entity).and_then(|e| e.get(k)).is_some() =>
+        {
+            std::iter::once(Seg::Key(entity.into()))
+                .chain(path.iter().cloned())
+                .collect()
+        }
+        _ => path.to_vec(),
+    }
+}
+
+fn typed(plan: &CompiledPlan) -> serde_json::Value {
+    match &plan.body {
+        crate::core::compile::PlanBody::Api(p) => serde_json::to_value(p),
+        crate::core::compile::PlanBody::Product(p) => serde_json::to_value(p),
+    }
+    .unwrap_or_default()
+}
+
+fn lookup<'a>(v: &'a serde_json::Value, path: &[Seg]) -> Option<&'a serde_json::Value> {
+    let mut v = v;
+    for seg in path {
+        v = match seg {
+            Seg::Key(k) => v
+                .get(k)
+                .or_else(|| k.parse::<usize>().ok().and_then(|i| v.get(i)))?,
+            Seg::Index(i) => v.get(i)?,
+        };
+    }
+    (!v.is_null()).then_some(v)
 }
 
 fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], out: &mut String) {
@@ -105,12 +196,12 @@ fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], ou
                 walk(child, path, sources, locks, out);
                 path.pop();
             }
-            for (k, o) in &t.removed {
+            for (k, removal) in &t.removed {
                 path.push(Seg::Key(k.clone()));
                 out.push_str(&format!(
                     "{} is removed\n  removed at {}\n",
                     display(path),
-                    at(o, sources)
+                    at(&removal.at, sources)
                 ));
                 path.pop();
             }
@@ -170,23 +261,6 @@ fn text(o: &Origin, sources: &Sources) -> String {
     } else {
         one_line
     }
-}
-
-/// A value no file sets but the typed plan has (a serde default).
-fn default_value(plan: &CompiledPlan, path: &[Seg]) -> Option<String> {
-    let typed = match &plan.body {
-        crate::core::compile::PlanBody::Api(p) => serde_json::to_value(p),
-        crate::core::compile::PlanBody::Product(p) => serde_json::to_value(p),
-    }
-    .ok()?;
-    let mut v = &typed;
-    for seg in path {
-        v = match seg {
-            Seg::Key(k) => v.get(k)?,
-            Seg::Index(i) => v.get(i)?,
-        };
-    }
-    Some(v.to_string())
 }
 
 fn display(path: &[Seg]) -> String {

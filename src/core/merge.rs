@@ -59,8 +59,17 @@ pub enum MValue {
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MTable {
     pub entries: BTreeMap<String, MNode>,
-    /// Inherited entries a layer removed, and where it did so.
-    pub removed: BTreeMap<String, Origin>,
+    /// Inherited entries a layer removed: where, and what was there.
+    pub removed: BTreeMap<String, Removal>,
+}
+
+/// An inherited entry a `_remove` deleted.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Removal {
+    /// The `_remove` item that removed it.
+    pub at: Origin,
+    /// The value it had, with its own provenance.
+    pub was: Box<MNode>,
 }
 
 /// A path core forbids other layers to touch, and where the lock was declared.
@@ -301,14 +310,18 @@ impl Merger<'_> {
             if let Some(lock) = self.locked() {
                 let d = self.lock_error(lock, item.span.clone());
                 self.diags.push(d);
-            } else if base.entries.remove(key).is_some() {
+            } else if let Some(was) = base.entries.remove(key) {
+                let at = Origin {
+                    file: self.file,
+                    key: None,
+                    span: item.span.clone(),
+                    layer: self.layer,
+                };
                 base.removed.insert(
                     key.clone(),
-                    Origin {
-                        file: self.file,
-                        key: None,
-                        span: item.span.clone(),
-                        layer: self.layer,
+                    Removal {
+                        at,
+                        was: Box::new(was),
                     },
                 );
             } else {

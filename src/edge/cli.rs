@@ -52,6 +52,15 @@ enum Format {
     Sarif,
 }
 
+/// How `diff` writes what would change.
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum DiffFormat {
+    /// Field by field, with `~`, `+` and `-` (stdout).
+    Human,
+    /// One JSON document (stdout); problems in the catalog are reported on stderr.
+    Json,
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 enum ColorChoice {
     Auto,
@@ -111,11 +120,11 @@ enum Command {
     Diff {
         /// Only these plans (default: all).
         slugs: Vec<String>,
+        /// When new versions would take effect, as `build --effective-from` (default: now).
         #[arg(long, value_name = "TIME", value_parser = parse_instant)]
         effective_from: Option<Instant>,
-        /// `human` or `json`.
-        #[arg(long, value_enum, default_value_t = Format::Human)]
-        format: Format,
+        #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
+        format: DiffFormat,
         /// Also show a line diff of each plan's content.
         #[arg(long)]
         lines: bool,
@@ -290,10 +299,7 @@ fn check(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
         );
     }
     if a.ledger.catalog_stale {
-        a.diags.push(Diagnostic::error(
-            Code::LedgerStale,
-            "the catalog index `out/snapshots/index.json` is missing or out of date: `plancat build` would rewrite it",
-        ).with_help("run `plancat build` and commit `out/snapshots/`"));
+        a.diags.push(catalog_index_stale(&a.ledger));
     }
     if out.report(&mut a.diags, &a.compiled) {
         return Ok(Outcome::Problems);
@@ -388,10 +394,7 @@ fn verify_cmd(root: &Path, out: &mut Output) -> Result<Outcome, EdgeError> {
     let mut sources = crate::core::source::Sources::default();
     let (ledger, mut diags) = publish::load(&files, &mut sources);
     if ledger.catalog_stale {
-        diags.push(Diagnostic::error(
-            Code::LedgerStale,
-            "the catalog index `out/snapshots/index.json` is missing or does not agree with the per-slug indexes",
-        ));
+        diags.push(catalog_index_stale(&ledger));
     }
     if out.report_with(&mut diags, &sources) {
         return Ok(Outcome::Problems);
@@ -412,7 +415,7 @@ fn diff_cmd(
     root: &Path,
     slugs: &[String],
     effective_from: Instant,
-    format: Format,
+    format: DiffFormat,
     lines: bool,
     out: &mut Output,
 ) -> Result<Outcome, EdgeError> {
@@ -429,14 +432,14 @@ fn diff_cmd(
     let mut diffs = crate::core::diff::diffs(&a.publications, &a.ledger);
     diffs.retain(|d| slugs.is_empty() || slugs.iter().any(|s| s == d.slug.as_str()));
     match format {
-        Format::Json => {
+        DiffFormat::Json => {
             let report = crate::core::diff::DiffReport {
                 format_version: 1,
                 changes: &diffs,
             };
             out.stdout(&(serde_json::to_string_pretty(&report).expect("JSON") + "\n"));
         }
-        _ => {
+        DiffFormat::Human => {
             let text = crate::core::diff::human(&diffs, lines);
             out.stdout(&out.paint_diff(&text));
             let n = diffs.len();
@@ -492,6 +495,18 @@ fn explain_cmd(
         }
         Err(message) => Err(EdgeError(message)),
     }
+}
+
+/// `out/snapshots/index.json` is derived from the per-slug indexes: say how it disagrees.
+fn catalog_index_stale(ledger: &Ledger) -> Diagnostic {
+    Diagnostic::error(
+        Code::LedgerStale,
+        format!(
+            "the catalog index `out/snapshots/index.json` is out of date: {}",
+            ledger.catalog_differences.join("; ")
+        ),
+    )
+    .with_help("it is derived from the per-slug indexes: `plancat build` rewrites it")
 }
 
 fn rules_cmd(rule: Option<&str>, out: &mut Output) -> Result<Outcome, EdgeError> {

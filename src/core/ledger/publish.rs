@@ -39,6 +39,8 @@ pub struct Ledger {
     /// The catalog index is missing or disagrees with the per-slug indexes. It is derived
     /// from them, so `build` rewrites it and `check` reports it.
     pub catalog_stale: bool,
+    /// How it disagrees, for the report.
+    pub catalog_differences: Vec<String>,
 }
 
 #[derive(Debug)]
@@ -161,7 +163,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                     .iter()
                     .any(|v| v.plan_version == *back && v.plan_version < entry.plan_version);
                 if !earlier {
-                    diags.push(corrupt(
+                    let mut d = corrupt(
                         sources,
                         &index_path,
                         bytes,
@@ -169,7 +171,20 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                             "version {} rolls back to {back}, which is not an earlier version of `{dir}`",
                             entry.plan_version
                         ),
-                    ));
+                    );
+                    // Point at the entry's `rollback_to`, when the text shows where it is.
+                    let text = String::from_utf8_lossy(bytes);
+                    let entry_at =
+                        text.find(&format!("\"plan_version\": \"{}\"", entry.plan_version));
+                    if let (Some(label), Some(start)) = (d.primary.as_mut(), entry_at)
+                        && let Some(off) = text[start..].find("\"rollback_to\"")
+                    {
+                        let at = start + off;
+                        let end = text[at..].find([',', '\n']).map_or(text.len(), |e| at + e);
+                        label.span = at..end;
+                        label.message = "not an earlier version".into();
+                    }
+                    diags.push(d);
                 }
             }
             prev = Some(entry);
@@ -183,13 +198,23 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                 continue;
             };
             referenced.insert(key.as_str());
-            if file_sha256(snap_bytes) != entry.file_sha256 {
-                diags.push(tampered(
-                    sources,
-                    &file,
-                    snap_bytes,
-                    format!("published snapshot `{LEDGER_DIR}/{file}` was modified: its SHA-256 does not match the index"),
-                ));
+            let sha = file_sha256(snap_bytes);
+            if sha != entry.file_sha256 {
+                // The bytes of another version of the same plan: files swapped or copied.
+                let other = index
+                    .versions
+                    .iter()
+                    .find(|v| v.file_sha256 == sha && v.plan_version != entry.plan_version);
+                let message = match other {
+                    Some(o) => format!(
+                        "published snapshot `{LEDGER_DIR}/{file}` holds the bytes of version {} (`{}`): files swapped or copied",
+                        o.plan_version, o.file
+                    ),
+                    None => format!(
+                        "published snapshot `{LEDGER_DIR}/{file}` was modified: its SHA-256 does not match the index"
+                    ),
+                };
+                diags.push(tampered(sources, &file, snap_bytes, message));
                 continue;
             }
             let snap = match parse_json::<Snapshot>(&file, snap_bytes, sources) {
@@ -199,15 +224,40 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                     continue;
                 }
             };
-            if content_hash(&snap.content()) != snap.content_hash
-                || snap.content_hash != entry.content_hash
-                || snap.plan_version != entry.plan_version
-            {
+            if content_hash(&snap.content()) != snap.content_hash {
                 diags.push(tampered(
                     sources,
                     &file,
                     snap_bytes,
-                    format!("published snapshot `{LEDGER_DIR}/{file}` does not match its content hash or index entry"),
+                    format!("published snapshot `{LEDGER_DIR}/{file}` was modified: its content does not match its `content_hash`"),
+                ));
+                continue;
+            }
+            // The file is the one the index lists (its SHA-256 matched), so a disagreement
+            // here means the index entry was edited.
+            let field = if snap.plan_version != entry.plan_version {
+                Some((
+                    "plan_version",
+                    snap.plan_version.to_string(),
+                    entry.plan_version.to_string(),
+                ))
+            } else if snap.content_hash != entry.content_hash {
+                Some((
+                    "content_hash",
+                    snap.content_hash.clone(),
+                    entry.content_hash.clone(),
+                ))
+            } else {
+                None
+            };
+            if let Some((name, in_file, in_index)) = field {
+                diags.push(tampered(
+                    sources,
+                    &index_path,
+                    bytes,
+                    format!(
+                        "the index entry of `{LEDGER_DIR}/{file}` was edited: its `{name}` is `{in_index}`, the snapshot's is `{in_file}`"
+                    ),
                 ));
                 continue;
             }
@@ -229,6 +279,36 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
     ledger.catalog_stale = ledger.broken.is_empty()
         && !ledger.slugs.is_empty()
         && ledger.catalog != catalog_index(&ledger.slugs);
+    if ledger.catalog_stale {
+        let expected = catalog_index(&ledger.slugs);
+        ledger.catalog_differences = if !files.contains_key(CATALOG_INDEX) {
+            vec!["it is missing".to_string()]
+        } else {
+            let slugs: BTreeSet<&Slug> = expected
+                .entries
+                .keys()
+                .chain(ledger.catalog.entries.keys())
+                .collect();
+            slugs
+                .into_iter()
+                .filter_map(
+                    |s| match (ledger.catalog.entries.get(s), expected.entries.get(s)) {
+                        (Some(a), Some(b)) if a == b => None,
+                        (Some(a), Some(b)) if a.latest != b.latest => Some(format!(
+                            "`{s}`: latest is {} there, {} in its index",
+                            a.latest, b.latest
+                        )),
+                        (Some(_), Some(_)) => {
+                            Some(format!("`{s}`: its entry differs from its index"))
+                        }
+                        (None, Some(_)) => Some(format!("`{s}` is missing from it")),
+                        (Some(_), None) => Some(format!("`{s}` is listed but has no index")),
+                        (None, None) => None,
+                    },
+                )
+                .collect()
+        };
+    }
     for path in files.keys().filter(|p| !referenced.contains(p.as_str())) {
         diags.push(
             Diagnostic::error(
