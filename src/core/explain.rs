@@ -7,7 +7,7 @@
 use crate::core::compile::CompiledPlan;
 use crate::core::diag::suggest;
 use crate::core::merge::{Lock, MNode, MValue, Origin};
-use crate::core::schema::Seg;
+use crate::core::schema::{Seg, display_path};
 use crate::core::source::Sources;
 
 /// Parses `api.tiers.growth`, `product.bundle.components[1]` or a JSON pointer
@@ -44,7 +44,7 @@ pub fn explain(
     let mut node = &plan.tree;
     let mut walked: Vec<Seg> = Vec::new();
     for seg in &path {
-        let here = display(&walked);
+        let here = display_path(&walked);
         let next = match (&node.value, seg) {
             (MValue::Table(t), Seg::Key(k)) => match t.entries.get(k) {
                 Some(n) => Ok(n),
@@ -73,7 +73,7 @@ pub fn explain(
             Err(Some(removal)) => {
                 let mut out = format!(
                     "{} is removed\n  removed at {}\n",
-                    display(&walked),
+                    display_path(&walked),
                     at(&removal.at, sources)
                 );
                 let mut values = Vec::new();
@@ -82,7 +82,7 @@ pub fn explain(
                     let name = if sub.is_empty() {
                         String::new()
                     } else {
-                        format!("{} = ", display(&[&walked[..], &sub[..]].concat()))
+                        format!("{} = ", display_path(&[&walked[..], &sub[..]].concat()))
                     };
                     out.push_str(&format!(
                         "  was {name}{} set at {}\n",
@@ -97,7 +97,7 @@ pub fn explain(
                 if let Some(v) = lookup(&typed, &path) {
                     return Ok(format!(
                         "{} = {v}\n  default: no file sets it\n",
-                        display(&path)
+                        display_path(&path)
                     ));
                 }
                 let parent = lookup(&typed, &walked[..walked.len() - 1]);
@@ -115,7 +115,9 @@ pub fn explain(
                     .map(|s| {
                         format!(
                             "; did you mean `{}`?",
-                            display(&[&walked[..walked.len() - 1], &[Seg::Key(s.into())]].concat())
+                            display_path(
+                                &[&walked[..walked.len() - 1], &[Seg::Key(s.into())]].concat()
+                            )
                         )
                     })
                     .unwrap_or_default();
@@ -200,7 +202,7 @@ fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], ou
                 path.push(Seg::Key(k.clone()));
                 out.push_str(&format!(
                     "{} is removed\n  removed at {}\n",
-                    display(path),
+                    display_path(path),
                     at(&removal.at, sources)
                 ));
                 path.pop();
@@ -209,7 +211,7 @@ fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], ou
         _ => {
             out.push_str(&format!(
                 "{} = {}\n",
-                display(path),
+                display_path(path),
                 text(&node.origin, sources)
             ));
             out.push_str(&format!("  set at {}\n", at(&node.origin, sources)));
@@ -261,22 +263,6 @@ fn text(o: &Origin, sources: &Sources) -> String {
     } else {
         one_line
     }
-}
-
-fn display(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
 }
 
 #[cfg(test)]

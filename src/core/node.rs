@@ -115,20 +115,3 @@ pub enum PathSeg<'a> {
     Key(&'a str),
     Index(usize),
 }
-
-/// Renders a path the way users write it in TOML: `api.tiers.growth.price`, `components[1]`.
-pub fn display_path(path: &[PathSeg<'_>]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            PathSeg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            PathSeg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
-}

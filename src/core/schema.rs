@@ -197,6 +197,23 @@ pub enum Seg {
     Index(usize),
 }
 
+/// A path as users write it: `api.tiers.growth.price`, `components[1]`.
+pub fn display_path(path: &[Seg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            Seg::Key(k) => {
+                if !s.is_empty() {
+                    s.push('.');
+                }
+                s.push_str(k);
+            }
+            Seg::Index(i) => s.push_str(&format!("[{i}]")),
+        }
+    }
+    s
+}
+
 /// The subschemas that can describe the instance at `path` (following `$ref`, `anyOf`, `oneOf`,
 /// `allOf`, `properties`, `additionalProperties` and `items`).
 pub fn subschemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {

@@ -13,7 +13,7 @@ use serde_json::Value as Json;
 use crate::core::diag::{Code, Diagnostic, suggest};
 use crate::core::merge::MNode;
 use crate::core::node::{Node, Value};
-use crate::core::schema::{self, REMOVE_KEY, Seg};
+use crate::core::schema::{self, REMOVE_KEY, Seg, display_path};
 use crate::core::source::{FileId, Span};
 
 /// A compiled schema with the JSON it came from (for field names and descriptions).
@@ -89,7 +89,7 @@ impl Checker {
     ) {
         let here = loc.locate(path);
         // The path as the message names it: `api.tiers.pro`, or "the document" at the root.
-        let at = match display(path) {
+        let at = match display_path(path) {
             p if p.is_empty() => "the document".to_string(),
             p => format!("`{p}`"),
         };
@@ -402,22 +402,6 @@ impl Locate for MNode {
             type_name,
         }
     }
-}
-
-fn display(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
 }
 
 fn type_word(t: &str) -> String {

@@ -1,7 +1,6 @@
 //! A small valid catalog and a runner for one rule, for the rules' unit tests.
 
-use crate::core::compile::{InputFile, compile};
-use crate::core::diag::render;
+use crate::core::compile::{Compiled, InputFile, compile};
 use crate::core::model::ids::Instant;
 use crate::core::rules::{Context, Findings, Rule};
 
@@ -97,9 +96,8 @@ pub fn edit(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
     files
 }
 
-/// Runs one rule on a catalog (at 2026-06-01) and renders each finding as
-/// `path:line:col: message` — the compile itself must be clean.
-pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
+/// Compiles a catalog that must compile cleanly.
+fn compiled(files: &[(String, String)]) -> Compiled {
     let inputs: Vec<InputFile> = files
         .iter()
         .map(|(p, t)| InputFile {
@@ -113,12 +111,19 @@ pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
         "catalog does not compile: {:?}",
         compiled.diags
     );
-    let cx = Context::new(
-        &compiled.plans,
-        &compiled.slugs,
-        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
-        &[],
-    );
+    compiled
+}
+
+/// The moment the rules' tests run at.
+fn now() -> Instant {
+    Instant::parse("2026-06-01T00:00:00Z").unwrap()
+}
+
+/// Runs one rule on a catalog (at 2026-06-01) and renders each finding as
+/// `path:line:col: message` — the compile itself must be clean.
+pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
+    let compiled = compiled(files);
+    let cx = Context::new(&compiled.plans, &compiled.slugs, now(), &[]);
     let mut findings = Findings::default();
     (rule.check)(&cx, &mut findings);
     findings
@@ -133,54 +138,10 @@ pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
         .collect()
 }
 
-/// Renders findings in full (for checking labels and help by eye in failing tests).
-#[allow(dead_code)]
-pub fn render_all(rule: &Rule, files: &[(String, String)]) -> String {
-    let inputs: Vec<InputFile> = files
-        .iter()
-        .map(|(p, t)| InputFile {
-            path: p.clone(),
-            bytes: t.clone().into_bytes(),
-        })
-        .collect();
-    let compiled = compile(&inputs);
-    let cx = Context::new(
-        &compiled.plans,
-        &compiled.slugs,
-        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
-        &[],
-    );
-    let mut findings = Findings::default();
-    (rule.check)(&cx, &mut findings);
-    findings
-        .found
-        .iter()
-        .map(|(_, d)| render::human(d, &compiled.sources, false))
-        .collect::<Vec<_>>()
-        .join("\n")
-}
-
 /// Runs every rule with levels applied, as `build` does.
 pub fn run_all(files: &[(String, String)]) -> Vec<(crate::core::diag::Severity, String)> {
-    let inputs: Vec<InputFile> = files
-        .iter()
-        .map(|(p, t)| InputFile {
-            path: p.clone(),
-            bytes: t.clone().into_bytes(),
-        })
-        .collect();
-    let compiled = compile(&inputs);
-    assert!(
-        compiled.diags.is_empty(),
-        "catalog does not compile: {:?}",
-        compiled.diags
-    );
-    let cx = Context::new(
-        &compiled.plans,
-        &compiled.slugs,
-        Instant::parse("2026-06-01T00:00:00Z").unwrap(),
-        &[],
-    );
+    let compiled = compiled(files);
+    let cx = Context::new(&compiled.plans, &compiled.slugs, now(), &[]);
     super::run(&cx)
         .into_iter()
         .map(|d| (d.severity, format!("{}: {}", d.code, d.message)))
