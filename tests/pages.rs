@@ -1,0 +1,370 @@
+//! The generated product site: catalog text never becomes markup, unsafe base URLs are refused,
+//! and the example catalog's pages work in a real browser (headless Chromium driven by
+//! `tests/browser/check.mjs`).
+//!
+//! The browser tests need Chromium (`/usr/bin/chromium`, or `$CHROMIUM`), Node.js and
+//! `npm ci --prefix tests/browser`. Without them they are skipped with a loud message, except
+//! when `CI` is set: there a missing browser is a failure (`.ci/run` installs it).
+
+mod common;
+
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Instant;
+
+use common::{plancat, repo, stderr};
+
+/// Payloads that must come out as text: script tags, attribute breakouts, a closing script
+/// tag, and template syntax (catalog text is a value, never compiled as a template).
+const SCRIPT: &str = "<script>alert(1)</script>";
+const BREAKOUT: &str = r#""><img src=x onerror=alert(1)>"#;
+const CLOSE: &str = "</script>";
+const TEMPLATE: &str = "{{ 7*7 }}";
+
+/// A TOML basic string holding `s`.
+fn toml_str(s: &str) -> String {
+    format!("\"{}\"", s.replace('\\', "\\\\").replace('"', "\\\""))
+}
+
+fn write(root: &Path, rel: &str, text: &str) {
+    let path = root.join(rel);
+    std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+    std::fs::write(path, text).unwrap();
+}
+
+/// A catalog whose every piece of page copy carries the payloads.
+fn hostile_catalog(base_url: &str) -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let root = dir.path();
+    write(
+        root,
+        "plans/core/00-defaults.toml",
+        &format!(
+            r#"[catalog]
+brand = {brand}
+base_url = {base_url}
+currency = "USD"
+locale = "en-US"
+trust_note = {trust}
+
+[catalog.cta]
+primary = {primary}
+secondary = {secondary}
+contact_sales = {sales}
+
+[rules]
+api-needs-frontends = "allow"
+"#,
+            brand = toml_str(&format!("Acme {TEMPLATE} <b>Brand</b>")),
+            base_url = toml_str(base_url),
+            trust = toml_str(&format!("Trusted {SCRIPT}")),
+            primary = toml_str(&format!("Buy {BREAKOUT}")),
+            secondary = toml_str(&format!("More {CLOSE}")),
+            sales = toml_str(&format!("Sales {TEMPLATE}")),
+        ),
+    );
+    write(
+        root,
+        "plans/projects/acme-api.toml",
+        &format!(
+            r#"[api]
+name = {name}
+status = "live"
+summary = {summary}
+
+[api.tiers.basic]
+name = {tier}
+order = 1
+description = {tier_description}
+price.monthly = {{ USD = "29" }}
+price.yearly = {{ USD = "290" }}
+quotas.calls = {{ limit = 1000, period = "month", unit = {unit} }}
+
+[api.tiers.enterprise]
+name = "Enterprise"
+order = 2
+price.contact_sales = true
+quotas.calls = {{ limit = "unlimited", period = "month", unit = "API calls" }}
+
+[api.addons.extra]
+name = {addon}
+description = {addon}
+price.monthly = {{ USD = "9" }}
+"#,
+            name = toml_str(&format!("Acme API {SCRIPT}")),
+            summary = toml_str(&format!("Summary {BREAKOUT} {CLOSE} {TEMPLATE}")),
+            tier = toml_str(&format!("Basic {BREAKOUT}")),
+            tier_description = toml_str(&format!("{TEMPLATE} {CLOSE}")),
+            unit = toml_str(&format!("calls {SCRIPT}")),
+            addon = toml_str(&format!("Add-on {SCRIPT} {TEMPLATE}")),
+        ),
+    );
+    for (slug, price) in [("acme-frontend", "59"), ("other-frontend", "39")] {
+        write(
+            root,
+            &format!("plans/products/{slug}.toml"),
+            &format!(
+                r#"[product]
+name = {name}
+kind = "frontend"
+status = "live"
+project = "acme-api"
+price.one_time = {{ USD = "{price}" }}
+
+[product.copy]
+tagline = {tagline}
+description = {description}
+highlights = [{highlights}]
+"#,
+                name = toml_str(&format!("{slug} {SCRIPT} {TEMPLATE}")),
+                tagline = toml_str(BREAKOUT),
+                description = toml_str(&format!(
+                    "Ends the style {CLOSE}<script>alert(2)</script> and {TEMPLATE} and {{% if true %}}x{{% endif %}}"
+                )),
+                highlights = [SCRIPT, BREAKOUT, CLOSE, TEMPLATE].map(toml_str).join(", "),
+            ),
+        );
+    }
+    write(
+        root,
+        "plans/products/acme-bundle.toml",
+        &format!(
+            r#"[product]
+name = {name}
+kind = "bundle"
+status = "live"
+project = "acme-api"
+
+[product.bundle]
+components = [{{ api = "acme-api", tier = "basic" }}, {{ product = "acme-frontend" }}]
+discount = 10
+
+[product.copy]
+tagline = {tagline}
+description = {description}
+"#,
+            name = toml_str(&format!("Bundle {SCRIPT}")),
+            tagline = toml_str(BREAKOUT),
+            description = toml_str(&format!("{CLOSE} {TEMPLATE}")),
+        ),
+    );
+    dir
+}
+
+fn site_pages(root: &Path) -> Vec<(String, String)> {
+    common::tree(&root.join("out/site"))
+        .into_iter()
+        .filter(|(p, _)| p.ends_with(".html") || p.ends_with(".xml"))
+        .map(|(p, b)| (p, String::from_utf8(b).unwrap()))
+        .collect()
+}
+
+#[test]
+fn catalog_text_is_escaped_and_never_compiled() {
+    let dir = hostile_catalog("https://acme.example");
+    let build = plancat(dir.path(), &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let pages = site_pages(dir.path());
+    let names: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
+    for want in [
+        "index.html",
+        "apis/acme-api/index.html",
+        "products/acme-frontend/index.html",
+        "bundles/acme-bundle/index.html",
+        "sitemap.xml",
+    ] {
+        assert!(names.contains(&want), "no {want} in {names:?}");
+    }
+
+    for (path, html) in &pages {
+        let lower = html.to_ascii_lowercase();
+        // None of the payloads survive as markup, in any page.
+        for raw in [
+            SCRIPT,
+            BREAKOUT,
+            CLOSE,
+            "<script",
+            "<img",
+            "onerror=alert(1)>",
+            "<b>brand</b>",
+        ] {
+            assert!(
+                !lower.contains(&raw.to_ascii_lowercase()),
+                "{path} contains `{raw}` unescaped:\n{html}"
+            );
+        }
+        // Template syntax in catalog text is printed, never evaluated.
+        assert!(
+            !html.contains(">49<") && !html.contains("Acme 49"),
+            "{path} evaluated `{TEMPLATE}`:\n{html}"
+        );
+    }
+
+    let page = |p: &str| &pages.iter().find(|(path, _)| path == p).unwrap().1;
+    let product = page("products/acme-frontend/index.html");
+    // The payloads are there, as text: escaped markup and the literal template syntax.
+    assert!(product.contains("&lt;script&gt;alert(1)&lt;"), "{product}");
+    assert!(
+        product.contains("&quot;&gt;&lt;img src=x onerror=alert(1)&gt;"),
+        "{product}"
+    );
+    assert!(product.contains(TEMPLATE), "{product}");
+    assert!(product.contains("{% if true %}x{% endif %}"), "{product}");
+    assert!(
+        product.contains("Acme {{ 7*7 }} &lt;b&gt;Brand&lt;"),
+        "{product}"
+    );
+    // Inside an attribute, too: the tagline is the meta description.
+    assert!(
+        product.contains(r#"<meta name="description" content="&quot;&gt;&lt;img"#),
+        "{product}"
+    );
+    let api = page("apis/acme-api/index.html");
+    assert!(
+        api.contains("Sales {{ 7*7 }}"),
+        "the contact-sales label: {api}"
+    );
+    assert!(
+        api.contains("calls &lt;script&gt;"),
+        "the quota unit: {api}"
+    );
+}
+
+#[test]
+fn a_javascript_base_url_is_refused() {
+    for url in [
+        "javascript:alert(1)",
+        "JavaScript:alert(1)",
+        "data:text/html,x",
+    ] {
+        let dir = hostile_catalog(url);
+        for command in ["build", "check"] {
+            let out = plancat(dir.path(), &[command]);
+            let err = stderr(&out);
+            assert_eq!(
+                out.status.code(),
+                Some(1),
+                "`{command}` with base_url {url}: {err}"
+            );
+            assert!(
+                err.contains("base_url") && err.contains(url),
+                "`{command}` does not say which URL is wrong: {err}"
+            );
+        }
+        let build = plancat(dir.path(), &["build"]);
+        assert!(
+            !dir.path().join("out/site/index.html").exists(),
+            "a site was written with base_url {url}: {}",
+            stderr(&build)
+        );
+    }
+}
+
+// ---- the real browser ---------------------------------------------------------------------------
+
+/// Whether this run must not skip: `CI` is set (and not `false` / `0`).
+fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+/// What the browser tests need, or why they cannot run.
+fn browser_missing() -> Option<String> {
+    let mut missing = Vec::new();
+    let chromium = chromium();
+    if !chromium.is_file() {
+        missing.push(format!(
+            "Chromium at {} (`apt-get install chromium`, or set CHROMIUM)",
+            chromium.display()
+        ));
+    }
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        missing.push("Node.js (`node` on PATH)".to_string());
+    }
+    if !repo()
+        .join("tests/browser/node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        missing.push("playwright-core (`npm ci --prefix tests/browser`)".to_string());
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// `true` when the browser test can run; otherwise skips loudly, or fails in CI.
+fn browser_available(test: &str) -> bool {
+    let Some(missing) = browser_missing() else {
+        return true;
+    };
+    assert!(
+        !in_ci(),
+        "{test}: CI is set but the browser test cannot run: missing {missing}. `.ci/run` installs them."
+    );
+    let line = "!".repeat(78);
+    // Straight to the process's stderr, not `eprintln!`: the test harness captures that macro's
+    // output of passing tests, and a skip nobody sees is a silent pass.
+    let _ = writeln!(
+        std::io::stderr(),
+        "\n{line}\n!! SKIPPED {test}: missing {missing}.\n!! The pages were NOT checked in a real browser. Run `.ci/run`, or install those.\n{line}\n"
+    );
+    false
+}
+
+fn node(script: &str, args: &[&Path]) -> std::process::Output {
+    Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", chromium())
+        .current_dir(repo())
+        .output()
+        .expect("node runs")
+}
+
+#[test]
+fn pages_in_a_real_browser() {
+    if !browser_available("pages_in_a_real_browser") {
+        return;
+    }
+    let dir = common::example_copy();
+    let build = plancat(dir.path(), &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let shots = repo().join("target/browser-screenshots");
+    let started = Instant::now();
+    let out = node("check.mjs", &[&dir.path().join("out/site"), &shots]);
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "the browser check failed (screenshots in {}):\n{report}",
+        shots.display()
+    );
+    eprintln!(
+        "browser check passed in {:.1?}; screenshots in {}",
+        started.elapsed(),
+        shots.display()
+    );
+}
+
+#[test]
+fn hostile_catalog_text_does_not_run_in_a_real_browser() {
+    if !browser_available("hostile_catalog_text_does_not_run_in_a_real_browser") {
+        return;
+    }
+    let dir = hostile_catalog("https://acme.example");
+    let build = plancat(dir.path(), &["build"]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let out = node("no-script.mjs", &[&dir.path().join("out/site")]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
