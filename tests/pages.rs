@@ -368,3 +368,138 @@ fn hostile_catalog_text_does_not_run_in_a_real_browser() {
         String::from_utf8_lossy(&out.stderr)
     );
 }
+
+/// The aurora-storefront page's price, from the built site.
+fn aurora_price(root: &Path) -> String {
+    let html = std::fs::read_to_string(root.join("out/site/products/aurora-storefront/index.html"))
+        .unwrap();
+    ["₹7,999.00", "₹6,999.00"]
+        .iter()
+        .find(|p| html.contains(**p))
+        .map_or("none".into(), |p| p.to_string())
+}
+
+#[test]
+fn pages_show_the_version_in_force_not_a_withdrawn_or_scheduled_one() {
+    let dir = common::example_copy();
+    let file = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&file).unwrap();
+    // A price decrease scheduled for later: published now, not in force yet.
+    std::fs::write(
+        &file,
+        text.replace("INR = \"7999\"", "INR = \"6999\"")
+            + "\n[release]\neffective_from = 2027-03-01T00:00:00Z\n",
+    )
+    .unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-01T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        aurora_price(dir.path()),
+        "₹7,999.00",
+        "a scheduled version is not on the page yet"
+    );
+    // Once it is in force, the page shows it…
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2027-03-02T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(aurora_price(dir.path()), "₹6,999.00");
+    // …and when it is withdrawn, the page falls back with the clients.
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--reason",
+            "wrong",
+            "--at",
+            "2027-03-03T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2027-03-04T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert_eq!(
+        aurora_price(dir.path()),
+        "₹7,999.00",
+        "a withdrawn version is not on the page"
+    );
+}
+
+#[test]
+fn catalog_urls_are_checked_where_they_are_set() {
+    let dir = common::example_copy();
+    let core = dir.path().join("plans/core/00-defaults.toml");
+    let text = std::fs::read_to_string(&core).unwrap();
+    let text = text
+        .replace(
+            "base_url = \"https://shopcore.example\"",
+            "base_url = \"https://shopcore.example/?ref=1\"",
+        )
+        .replace(
+            "contact_sales = \"Talk to sales\"",
+            "contact_sales = \"Talk to sales\"\nsales_url = \"javascript:alert(1)\"",
+        );
+    std::fs::write(&core, text).unwrap();
+    let o = plancat(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[P0603]: `catalog.base_url` `https://shopcore.example/?ref=1` has a query or fragment\n --> plans/core/00-defaults.toml:6:12"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[P0603]: `catalog.cta.sales_url` `javascript:alert(1)` uses the scheme `javascript:`\n  --> plans/core/00-defaults.toml:15:13"),
+        "{err}"
+    );
+}
+
+#[test]
+fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_partials() {
+    let dir = common::example_copy();
+    write(
+        dir.path(),
+        "templates/_dependency.html",
+        "<p>\n{{ product.no_such_field }}\n</p>\n",
+    );
+    let o = plancat(dir.path(), &["check"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[P0601]: template `_dependency.html`"),
+        "{err}"
+    );
+    assert!(err.contains("--> templates/_dependency.html:2:"), "{err}");
+    assert!(!err.contains("P0602"), "no follow-on broken links: {err}");
+
+    // A catalog's own partial, included from an override.
+    write(
+        dir.path(),
+        "templates/_dependency.html",
+        "{% include \"_badge.html\" %}\n",
+    );
+    write(
+        dir.path(),
+        "templates/_badge.html",
+        "<p class=\"badge\">Made in {{ site.brand }}</p>\n",
+    );
+    let o = plancat(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let html = std::fs::read_to_string(
+        dir.path()
+            .join("out/site/products/aurora-storefront/index.html"),
+    )
+    .unwrap();
+    assert!(
+        html.contains("<p class=\"badge\">Made in ShopCore Labs</p>"),
+        "{html}"
+    );
+}

@@ -661,18 +661,8 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
     );
     let rule_diags = rules::run(&cx);
     let changes = publish::render(&ledger, &publications);
-    // The site shows the newest version of every plan: published before, or now.
-    let mut newest: std::collections::BTreeMap<&str, &crate::core::ledger::wire::Snapshot> = ledger
-        .slugs
-        .iter()
-        .filter_map(|(slug, l)| l.latest.as_ref().map(|s| (slug.as_str(), s)))
-        .collect();
-    newest.extend(
-        publications
-            .iter()
-            .map(|p| (p.snapshot.slug.as_str(), &p.snapshot)),
-    );
-    let snapshots: Vec<_> = newest.into_values().collect();
+    // The site shows what child APIs enforce at this moment: the version in force.
+    let snapshots = publish::in_force(&ledger, &publications, effective_from);
     let mut after = files.clone();
     after.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
     let overrides: Vec<pages::Override> = fs::read_templates(root)?
@@ -685,7 +675,9 @@ fn analyze(root: &Path, effective_from: Instant) -> Result<Analysis, EdgeError> 
             )),
         })
         .collect();
-    let (site, page_diags) = pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
+    let (site, mut page_diags) =
+        pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
+    page_diags.extend(pages::check_urls(&compiled.plans));
     let mut diags = std::mem::take(&mut compiled.diags.0);
     diags.extend(ledger_diags);
     diags.extend(publish_diags);

@@ -46,14 +46,20 @@ pub struct Ledger {
 #[derive(Debug)]
 pub struct LoadedSlug {
     pub index: SlugIndex,
-    /// The newest published version's snapshot.
-    pub latest: Option<Snapshot>,
+    /// Every published version's snapshot that verified, by version.
+    pub snapshots: BTreeMap<Version, Snapshot>,
     /// Whether every file of this slug passed verification. Nothing is published on top of
     /// a slug that did not (its problems are already reported).
     pub verified: bool,
 }
 
 impl LoadedSlug {
+    /// The newest published version's snapshot (withdrawn or not): what a change is compared to.
+    pub fn latest(&self) -> Option<&Snapshot> {
+        let newest = self.max_version()?;
+        self.snapshots.get(newest)
+    }
+
     /// The highest version ever published, withdrawn or not (never reused).
     pub fn max_version(&self) -> Option<&Version> {
         self.index.versions.iter().map(|v| &v.plan_version).max()
@@ -130,7 +136,7 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                 format!("index of `{dir}` names slug `{}`", index.slug),
             ));
         }
-        let mut latest = None;
+        let mut snapshots = BTreeMap::new();
         let mut prev: Option<&VersionEntry> = None;
         for entry in &index.versions {
             let file = format!("{dir}/{}", entry.file);
@@ -261,15 +267,14 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
                 ));
                 continue;
             }
-            latest = Some(snap);
+            snapshots.insert(snap.plan_version.clone(), snap);
         }
-        let verified =
-            diags.len() == problems_before && (index.versions.is_empty() || latest.is_some());
+        let verified = diags.len() == problems_before && snapshots.len() == index.versions.len();
         ledger.slugs.insert(
             dir.to_string(),
             LoadedSlug {
                 index,
-                latest,
+                snapshots,
                 verified,
             },
         );
@@ -374,6 +379,32 @@ pub fn set_yanked(
     )]))
 }
 
+/// The snapshot of every plan in force at `at` for new subscribers, counting what `build` is
+/// about to publish: withdrawn versions are skipped, scheduled ones not yet in force.
+/// Pages show these, so a page shows what child APIs enforce at that moment.
+pub fn in_force<'a>(
+    ledger: &'a Ledger,
+    publications: &'a [Publication],
+    at: Instant,
+) -> Vec<&'a Snapshot> {
+    let mut out: BTreeMap<&str, &Snapshot> = BTreeMap::new();
+    for (slug, loaded) in &ledger.slugs {
+        let entry =
+            super::resolve::resolve(&loaded.index.versions, at, super::resolve::Audience::New);
+        if let Some(s) = entry.and_then(|e| loaded.snapshots.get(&e.plan_version)) {
+            out.insert(slug, s);
+        }
+    }
+    // A new version is the newest of its plan, so it is in force once it takes effect.
+    for p in publications
+        .iter()
+        .filter(|p| p.snapshot.effective_from <= at)
+    {
+        out.insert(p.snapshot.slug.as_str(), &p.snapshot);
+    }
+    out.into_values().collect()
+}
+
 /// Published slugs that no plan file defines any more: their versions stay in force.
 /// `defined` says whether a slug has a plan file (compiled or not).
 pub fn orphans(
@@ -449,7 +480,7 @@ pub fn plan(
         if loaded.is_some_and(|l| !l.verified) || ledger.broken.contains(p.slug.as_str()) {
             continue;
         }
-        let latest = loaded.and_then(|l| l.latest.as_ref());
+        let latest = loaded.and_then(LoadedSlug::latest);
         if latest.is_some_and(|l| l.content_hash == hash) {
             continue;
         }
@@ -631,7 +662,7 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
                     k,
                     LoadedSlug {
                         index,
-                        latest: None,
+                        snapshots: BTreeMap::new(),
                         verified: true,
                     },
                 )

@@ -34,6 +34,12 @@ pub struct Cta {
     pub primary: String,
     pub secondary: String,
     pub contact_sales: String,
+    /// Where the primary CTA of a tier leads (a signup page); default: the API's tier table.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub signup_url: Option<String>,
+    /// Where "contact sales" leads (`mailto:` or a page); default: `mailto:sales@<base host>`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub sales_url: Option<String>,
 }
 
 impl Default for Cta {
@@ -42,6 +48,8 @@ impl Default for Cta {
             primary: "Start API Subscription".into(),
             secondary: "View Compatible Products".into(),
             contact_sales: "Contact sales".into(),
+            signup_url: None,
+            sales_url: None,
         }
     }
 }

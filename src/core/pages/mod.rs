@@ -60,6 +60,59 @@ pub struct Override {
     pub file: FileId,
 }
 
+/// URL schemes a catalog's links may use.
+pub const ALLOWED_SCHEMES: [&str; 3] = ["https", "http", "mailto"];
+
+/// Checks every URL a catalog sets, at the place it is set: the base URL must be an absolute
+/// `http(s)` URL with a host and no query or fragment (pages build their canonical URLs on it);
+/// link URLs must use an allowed scheme.
+pub fn check_urls(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for p in plans {
+        let c = p.catalog();
+        let fields = [
+            ("catalog.base_url", Some(&c.base_url), true),
+            ("catalog.cta.signup_url", c.cta.signup_url.as_ref(), false),
+            ("catalog.cta.sales_url", c.cta.sales_url.as_ref(), false),
+        ];
+        for (field, value, is_base) in fields {
+            let Some(value) = value else { continue };
+            let (file, span) = p.loc(field);
+            if !seen.insert((file, span.start)) {
+                continue;
+            }
+            let problem = match url::Url::parse(value) {
+                Err(e) => Some(format!("is not a URL ({e})")),
+                Ok(u) if !ALLOWED_SCHEMES.contains(&u.scheme()) => {
+                    Some(format!("uses the scheme `{}:`", u.scheme()))
+                }
+                Ok(u) if is_base && u.scheme() == "mailto" => Some("is not an http(s) URL".into()),
+                Ok(u) if is_base && u.host_str().is_none_or(str::is_empty) => {
+                    Some("has no host".into())
+                }
+                Ok(u) if is_base && (u.query().is_some() || u.fragment().is_some()) => {
+                    Some("has a query or fragment".into())
+                }
+                Ok(_) => None,
+            };
+            if let Some(problem) = problem {
+                let allowed = if is_base {
+                    "an absolute `https://` URL with a host, like `https://shop.example`"
+                } else {
+                    "`https:`, `http:` or `mailto:` URLs"
+                };
+                out.push(
+                    Diagnostic::error(Code::UnsafeUrl, format!("`{field}` `{value}` {problem}"))
+                        .at(file, span, "not allowed here")
+                        .with_help(format!("pages link to it: use {allowed}")),
+                );
+            }
+        }
+    }
+    out
+}
+
 /// Renders the site. `snapshots` are the versions the pages show (the newest published version
 /// of every plan); only live plans get pages. The ledger's files are copied under `snapshots/`
 /// so the site serves them too.
@@ -72,7 +125,6 @@ pub fn render(
     let mut diags = Vec::new();
     let mut files = BTreeMap::new();
     let catalog = view::Catalog::new(snapshots);
-    diags.extend(catalog.check_urls(sources));
 
     // Each template from the catalog if it has one, else built in; remember its file for errors.
     let mut template_files: BTreeMap<String, FileId> = BTreeMap::new();
@@ -98,25 +150,20 @@ pub fn render(
             diags.push(template_error(&e, &template_files, sources));
         }
     }
+    // A catalog's own extra files: templates (partials to include or extend) and assets.
     for o in overrides
         .iter()
         .filter(|o| !BUILTIN.iter().any(|(n, _)| *n == o.name))
     {
-        diags.push(
-            Diagnostic::error(
-                Code::TemplateError,
-                format!("`templates/{}` overrides no built-in template", o.name),
-            )
-            .at(o.file, 0..0, "not used")
-            .with_help(format!(
-                "templates a catalog can override: {}",
-                BUILTIN
-                    .iter()
-                    .map(|(n, _)| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ")
-            )),
-        );
+        template_files.insert(o.name.clone(), o.file);
+        let text = sources.get(o.file).text.clone();
+        if o.name.ends_with(".html") || o.name.ends_with(".xml") {
+            if let Err(e) = env.add_template_owned(o.name.clone(), text) {
+                diags.push(template_error(&e, &template_files, sources));
+            }
+        } else {
+            files.insert(format!("assets/{}", o.name), text.into_bytes());
+        }
     }
     if !diags.is_empty() {
         return (files, diags);
@@ -181,7 +228,10 @@ pub fn render(
     for (rel, bytes) in ledger {
         files.insert(format!("snapshots/{rel}"), bytes.clone());
     }
-    diags.extend(links::check(&files));
+    // A page that failed to render would only show up again as links to it.
+    if diags.is_empty() {
+        diags.extend(links::check(&files));
+    }
     (files, diags)
 }
 
@@ -195,6 +245,14 @@ fn template_error(
     files: &BTreeMap<String, FileId>,
     sources: &Sources,
 ) -> Diagnostic {
+    // An error in an included or extended template is wrapped by the including one: report
+    // the innermost, where the mistake is.
+    let mut e = e;
+    while let Some(inner) =
+        std::error::Error::source(e).and_then(|s| s.downcast_ref::<minijinja::Error>())
+    {
+        e = inner;
+    }
     let name = e.name().unwrap_or_default();
     let detail = e
         .detail()

@@ -7,17 +7,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::money;
-use crate::core::diag::{Code, Diagnostic};
 use crate::core::ledger::wire::{EntityKind, PublishedPlan, Snapshot};
 use crate::core::model::api::{Api, Feature, Limit, Period, Status, Tier};
 use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
 use crate::core::model::money::{CurrencyCode, Price};
 use crate::core::model::product::{Component, Product, ProductKind, ProductPrice};
-use crate::core::source::Sources;
-
-/// URL schemes a catalog may use in links.
-pub const ALLOWED_SCHEMES: [&str; 3] = ["https", "http", "mailto"];
 
 /// The live plans of the catalog, by slug, with the site-wide settings.
 pub struct Catalog<'a> {
@@ -42,6 +37,8 @@ pub struct CtaView {
     pub primary: String,
     pub secondary: String,
     pub contact_sales: String,
+    pub signup_url: Option<String>,
+    pub sales_url: String,
 }
 
 #[derive(Serialize)]
@@ -214,25 +211,6 @@ impl<'a> Catalog<'a> {
             cta: cta(s),
             trust_note: s.trust_note.clone(),
         }
-    }
-
-    /// The base URL and every catalog URL must use an allowed scheme.
-    pub fn check_urls(&self, _sources: &Sources) -> Vec<Diagnostic> {
-        let url = &self.settings.base_url;
-        let scheme = url
-            .split_once(':')
-            .map(|(s, _)| s.to_ascii_lowercase())
-            .unwrap_or_default();
-        if ALLOWED_SCHEMES[..2].contains(&scheme.as_str()) {
-            return Vec::new();
-        }
-        vec![
-            Diagnostic::error(
-                Code::UnsafeUrl,
-                format!("`catalog.base_url` `{url}` is not an http(s) URL"),
-            )
-            .with_help("pages link to the catalog's base URL: use `https://…`"),
-        ]
     }
 
     pub fn canonical(&self, path: &str) -> String {
@@ -493,10 +471,19 @@ impl<'a> Catalog<'a> {
 }
 
 fn cta(s: &CatalogSettings) -> CtaView {
+    let host = url::Url::parse(&s.base_url)
+        .ok()
+        .and_then(|u| u.host_str().map(str::to_string));
     CtaView {
         primary: s.cta.primary.clone(),
         secondary: s.cta.secondary.clone(),
         contact_sales: s.cta.contact_sales.clone(),
+        signup_url: s.cta.signup_url.clone(),
+        sales_url: s
+            .cta
+            .sales_url
+            .clone()
+            .unwrap_or_else(|| format!("mailto:sales@{}", host.unwrap_or_default())),
     }
 }
 
