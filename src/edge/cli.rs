@@ -245,7 +245,7 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
         return Ok(Outcome::Problems);
     }
     fs::write_ledger(root, &a.changes)?;
-    fs::write_site(root, &a.site)?;
+    let site_written = fs::write_site(root, &a.site)?;
     if a.ledger.catalog_stale {
         out.status(
             "Rewriting",
@@ -267,7 +267,12 @@ fn build(root: &Path, effective_from: Instant, out: &mut Output) -> Result<Outco
         );
     }
     let pages = a.site.keys().filter(|p| p.ends_with(".html")).count();
-    out.status("Rendered", &format!("{pages} pages to `out/site/`"), false);
+    let site = if site_written {
+        "to `out/site/`"
+    } else {
+        "(`out/site/` was up to date)"
+    };
+    out.status("Rendered", &format!("{pages} pages {site}"), false);
     out.status("Finished", &a.summary(), false);
     Ok(Outcome::Clean)
 }

@@ -145,19 +145,57 @@ pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError>
 pub fn write_site(
     root: &Path,
     files: &std::collections::BTreeMap<String, Vec<u8>>,
-) -> Result<(), EdgeError> {
+) -> Result<bool, EdgeError> {
     let live = root.join(SITE_DIR);
+    if unchanged(&live, files)? {
+        return Ok(false);
+    }
     let staging = root.join(SITE_STAGING);
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
     }
+    let ledger = root.join(LEDGER_DIR);
     for (rel, bytes) in files {
         let dst = staging.join(rel);
         create_dir(dst.parent().expect("a file has a parent"))?;
+        // The site's copy of the ledger shares the published (immutable) files when it can.
+        if let Some(published) = rel.strip_prefix("snapshots/").map(|r| ledger.join(r))
+            && fs::read(&published).is_ok_and(|b| b == *bytes)
+            && fs::hard_link(&published, &dst).is_ok()
+        {
+            continue;
+        }
         fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
     }
     create_dir(&staging)?;
-    publish_staged(&staging, &live)
+    publish_staged(&staging, &live)?;
+    Ok(true)
+}
+
+/// Whether `dir` holds exactly `files`, byte for byte (then there is nothing to write).
+fn unchanged(
+    dir: &Path,
+    files: &std::collections::BTreeMap<String, Vec<u8>>,
+) -> Result<bool, EdgeError> {
+    if !dir.is_dir() {
+        return Ok(false);
+    }
+    let on_disk = walk_files(dir)?;
+    if on_disk.len() != files.len() {
+        return Ok(false);
+    }
+    for path in on_disk {
+        let Some(want) = files.get(&relative(dir, &path)) else {
+            return Ok(false);
+        };
+        let meta = fs::metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
+        if meta.len() != want.len() as u64
+            || fs::read(&path).map_err(|e| EdgeError::io("read", &path, e))? != *want
+        {
+            return Ok(false);
+        }
+    }
+    Ok(true)
 }
 
 /// Makes a fully written staging directory the live one: sync, swap, sync the parent, and
