@@ -509,14 +509,36 @@ fn an_unchanged_site_is_not_rewritten_and_shares_the_ledger_files() {
     use std::os::unix::fs::MetadataExt;
     let dir = common::example_copy();
     let o = plancat(dir.path(), &["build"]);
-    assert!(stderr(&o).contains("Rendered 37 pages to `out/site/`"), "{}", stderr(&o));
-    let page = dir.path().join("out/site/apis/shopcore-commerce-api/index.html");
+    assert!(
+        stderr(&o).contains("Rendered 37 pages to `out/site/`"),
+        "{}",
+        stderr(&o)
+    );
+    let page = dir
+        .path()
+        .join("out/site/apis/shopcore-commerce-api/index.html");
     let before = std::fs::metadata(&page).unwrap().ino();
     let o = plancat(dir.path(), &["build"]);
-    assert!(stderr(&o).contains("Rendered 37 pages (`out/site/` was up to date)"), "{}", stderr(&o));
-    assert_eq!(std::fs::metadata(&page).unwrap().ino(), before, "the page was not rewritten");
+    assert!(
+        stderr(&o).contains("Rendered 37 pages (`out/site/` was up to date)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        std::fs::metadata(&page).unwrap().ino(),
+        before,
+        "the page was not rewritten"
+    );
     // The site's copy of a published snapshot is the published file itself.
-    let published = std::fs::metadata(dir.path().join("out/snapshots/shopcore-commerce-api/1.0.0.json")).unwrap();
-    let copy = std::fs::metadata(dir.path().join("out/site/snapshots/shopcore-commerce-api/1.0.0.json")).unwrap();
+    let published = std::fs::metadata(
+        dir.path()
+            .join("out/snapshots/shopcore-commerce-api/1.0.0.json"),
+    )
+    .unwrap();
+    let copy = std::fs::metadata(
+        dir.path()
+            .join("out/site/snapshots/shopcore-commerce-api/1.0.0.json"),
+    )
+    .unwrap();
     assert_eq!(published.ino(), copy.ino());
 }
