@@ -112,7 +112,7 @@ pub fn sort(diags: &mut [Diagnostic], sources: &Sources) {
     }
 }
 
-/// Collects diagnostics and remembers whether any is an error.
+/// Collects the diagnostics of a run.
 #[derive(Debug, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);
 
@@ -123,10 +123,6 @@ impl Diagnostics {
 
     pub fn extend(&mut self, ds: impl IntoIterator<Item = Diagnostic>) {
         self.0.extend(ds);
-    }
-
-    pub fn has_errors(&self) -> bool {
-        self.0.iter().any(Diagnostic::is_error)
     }
 
     pub fn len(&self) -> usize {

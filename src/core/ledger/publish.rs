@@ -281,11 +281,10 @@ pub fn load(files: &LedgerFiles, sources: &mut Sources) -> (Ledger, Vec<Diagnost
     }
 
     // The catalog index is derived from the per-slug indexes.
-    ledger.catalog_stale = ledger.broken.is_empty()
-        && !ledger.slugs.is_empty()
-        && ledger.catalog != catalog_index(&ledger.slugs);
+    let expected = catalog_index(ledger.slugs.iter().map(|(k, l)| (k, &l.index)));
+    ledger.catalog_stale =
+        ledger.broken.is_empty() && !ledger.slugs.is_empty() && ledger.catalog != expected;
     if ledger.catalog_stale {
-        let expected = catalog_index(&ledger.slugs);
         ledger.catalog_differences = if !files.contains_key(CATALOG_INDEX) {
             vec!["it is missing".to_string()]
         } else {
@@ -655,37 +654,30 @@ pub fn render(ledger: &Ledger, publications: &[Publication]) -> LedgerFiles {
         files.insert(format!("{slug}/index.json"), pretty(&slugs[slug]));
     }
     if !publications.is_empty() || ledger.catalog_stale {
-        let loaded: BTreeMap<String, LoadedSlug> = slugs
-            .into_iter()
-            .map(|(k, index)| {
-                (
-                    k,
-                    LoadedSlug {
-                        index,
-                        snapshots: BTreeMap::new(),
-                        verified: true,
-                    },
-                )
-            })
-            .collect();
-        files.insert(CATALOG_INDEX.to_string(), pretty(&catalog_index(&loaded)));
+        files.insert(CATALOG_INDEX.to_string(), pretty(&catalog_index(&slugs)));
     }
     files
 }
 
 /// The catalog-wide index implied by the per-slug indexes.
-fn catalog_index(slugs: &BTreeMap<String, LoadedSlug>) -> CatalogIndex {
+fn catalog_index<'a>(slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>) -> CatalogIndex {
     CatalogIndex {
         format_version: FORMAT_VERSION,
         entries: slugs
-            .iter()
-            .filter_map(|(dir, s)| {
-                let latest = s.max_version()?.clone();
+            .into_iter()
+            .filter_map(|(dir, index)| {
+                // The highest version ever published, withdrawn or not.
+                let latest = index
+                    .versions
+                    .iter()
+                    .map(|v| &v.plan_version)
+                    .max()?
+                    .clone();
                 Some((
                     Slug::new(dir).ok()?,
                     CatalogEntry {
-                        kind: s.index.kind,
-                        project: s.index.project.clone(),
+                        kind: index.kind,
+                        project: index.project.clone(),
                         latest,
                         index: format!("{dir}/index.json"),
                     },
