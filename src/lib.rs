@@ -3,8 +3,8 @@
 //!
 //! - [`core`]: the pure pipeline (no I/O).
 //! - [`edge`]: the file system, the clock and the command line.
-//! - [`consumer`]: for child APIs: resolve and verify published snapshots.
+//!
+//! The wire contract child APIs code against is the `plancat-consumer` crate.
 
-pub mod consumer;
 pub mod core;
 pub mod edge;

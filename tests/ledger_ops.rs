@@ -5,7 +5,7 @@ mod common;
 use std::path::Path;
 
 use common::{plancat, stderr, tree};
-use plancat::consumer::{self, Audience, Instant};
+use plancat_consumer::{self as consumer, Audience, Instant};
 
 fn t(s: &str) -> Instant {
     Instant::parse(s).unwrap()
@@ -315,24 +315,26 @@ fn the_consumer_library_rejects_bytes_that_are_not_the_published_file() {
 
 #[test]
 fn the_example_consumer_runs_on_the_shipped_ledger() {
-    // Built by `cargo test`; run it as a child API would.
-    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/resolve");
-    if !exe.exists() {
-        let o = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-q", "--example", "resolve"])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    }
-    let o = std::process::Command::new(&exe)
+    // `plancat-consumer`'s example, run as a child API would, at a pinned moment.
+    let o = std::process::Command::new(env!("CARGO"))
+        .args([
+            "run",
+            "-q",
+            "-p",
+            "plancat-consumer",
+            "--example",
+            "resolve",
+            "--",
+        ])
         .arg(common::repo().join("out/snapshots"))
-        .arg("shopcore-commerce-api")
+        .args(["shopcore-commerce-api", "2026-12-01T00:00:00Z"])
+        .current_dir(common::repo())
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("shopcore-commerce-api 1.0.0 for New subscribers"),
+        out.contains("shopcore-commerce-api 1.0.0 for New subscribers at 2026-12-01T00:00:00Z"),
         "{out}"
     );
     assert!(

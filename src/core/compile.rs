@@ -10,9 +10,9 @@ use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::compute;
 use crate::core::diag::{Code, Diagnostic, Diagnostics, suggest};
+use crate::core::discover::LayerKind;
 use crate::core::discover::{self, PlanPath};
-use crate::core::ledger::wire::{Computed, EntityKind, PublishedPlan};
-use crate::core::merge::{self, LayerKind, Lock, MNode};
+use crate::core::merge::{self, Lock, MNode};
 use crate::core::model::api::{Api, Status};
 use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
@@ -20,9 +20,11 @@ use crate::core::model::product::{Component, Product, ProductKind};
 use crate::core::model::{ApiPlan, ProductPlan, Release};
 use crate::core::node::{Node, Value};
 use crate::core::parse;
-use crate::core::schema::{self, Seg, Which};
+use crate::core::path::Seg;
+use crate::core::schema::{self, Which};
 use crate::core::source::{FileId, Sources};
 use crate::core::validate::{Checker, FileDoc, typed};
+use plancat_consumer::wire::{Computed, EntityKind, PublishedPlan};
 
 /// A file read from `plans/`, with its catalog-relative path (`plans/core/00-defaults.toml`).
 pub struct InputFile {
@@ -81,7 +83,7 @@ impl CompiledPlan {
         }
     }
 
-    pub fn rules(&self) -> &crate::core::rules::Levels {
+    pub fn rules(&self) -> &crate::core::model::levels::Levels {
         match &self.body {
             PlanBody::Api(p) => &p.rules,
             PlanBody::Product(p) => &p.rules,

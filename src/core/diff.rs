@@ -7,9 +7,9 @@ use semver::Version;
 use serde::Serialize;
 use serde_json::Value;
 
-use crate::core::ledger::publish::{Ledger, LoadedSlug, Publication, comparable};
-use crate::core::ledger::wire::{Bump, EntityKind};
+use crate::core::ledger::{Ledger, Publication, Published, comparable};
 use crate::core::model::ids::{Instant, Slug};
+use plancat_consumer::wire::{Bump, EntityKind};
 
 /// One plan's pending change.
 #[derive(Debug, Serialize)]
@@ -55,7 +55,7 @@ pub fn diffs(publications: &[Publication], ledger: &Ledger) -> Vec<PlanDiff> {
             let previous = ledger
                 .slugs
                 .get(s.slug.as_str())
-                .and_then(LoadedSlug::latest);
+                .and_then(Published::latest);
             let old = previous.map_or(Value::Null, |prev| comparable(&prev.content()));
             let new = comparable(&s.content());
             let mut fields = Vec::new();

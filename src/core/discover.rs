@@ -5,9 +5,25 @@
 //! silently skipped.
 
 use crate::core::diag::{Code, Diagnostic};
-use crate::core::merge::LayerKind;
 use crate::core::model::ids::Slug;
 use crate::core::parse::Format;
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum LayerKind {
+    Core,
+    Project,
+    Product,
+}
+
+impl LayerKind {
+    pub fn name(self) -> &'static str {
+        match self {
+            LayerKind::Core => "core",
+            LayerKind::Project => "project",
+            LayerKind::Product => "product",
+        }
+    }
+}
 
 /// A file under `plans/` that is a plan file.
 #[derive(Clone, Debug, PartialEq, Eq)]

@@ -7,29 +7,8 @@
 use crate::core::compile::CompiledPlan;
 use crate::core::diag::suggest;
 use crate::core::merge::{Lock, MNode, MValue, Origin};
-use crate::core::schema::{Seg, display_path};
+use crate::core::path::{Seg, display_path};
 use crate::core::source::Sources;
-
-/// Parses `api.tiers.growth`, `product.bundle.components[1]` or a JSON pointer
-/// (`/api/tiers/growth`; a segment of digits indexes an array, or names a table key).
-pub fn parse_path(path: &str) -> Vec<Seg> {
-    if let Some(pointer) = path.strip_prefix('/') {
-        return pointer
-            .split('/')
-            .map(|p| Seg::Key(p.replace("~1", "/").replace("~0", "~")))
-            .collect();
-    }
-    path.split('.')
-        .filter(|p| !p.is_empty())
-        .flat_map(|part| {
-            let (key, index) = match part.split_once('[') {
-                Some((k, i)) => (k, i.trim_end_matches(']').parse().ok()),
-                None => (part, None),
-            };
-            std::iter::once(Seg::Key(key.to_string())).chain(index.map(Seg::Index))
-        })
-        .collect()
-}
 
 /// The explanation of `path` in `plan`, or an error message (unknown path, with a suggestion).
 /// Paths as `diff` prints them (`tiers.growth…`, without `api.`) are accepted too.
@@ -262,30 +241,5 @@ fn text(o: &Origin, sources: &Sources) -> String {
         format!("{}…", one_line.chars().take(71).collect::<String>())
     } else {
         one_line
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn paths_are_dotted_or_json_pointers() {
-        let want = vec![
-            Seg::Key("api".into()),
-            Seg::Key("tiers".into()),
-            Seg::Key("a/b".into()),
-        ];
-        assert_eq!(parse_path("/api/tiers/a~1b"), want);
-        assert_eq!(
-            parse_path("product.bundle.components[1]"),
-            vec![
-                Seg::Key("product".into()),
-                Seg::Key("bundle".into()),
-                Seg::Key("components".into()),
-                Seg::Index(1)
-            ]
-        );
-        assert_eq!(parse_path(""), Vec::<Seg>::new());
     }
 }

@@ -9,26 +9,11 @@
 use std::collections::BTreeMap;
 
 use crate::core::diag::{Code, Diagnostic, suggest};
+use crate::core::discover::LayerKind;
 use crate::core::node::{Node, Value};
-use crate::core::schema::{REMOVE_KEY, Seg};
+use crate::core::path::Seg;
+use crate::core::schema::REMOVE_KEY;
 use crate::core::source::{FileId, Span};
-
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
-pub enum LayerKind {
-    Core,
-    Project,
-    Product,
-}
-
-impl LayerKind {
-    pub fn name(self) -> &'static str {
-        match self {
-            LayerKind::Core => "core",
-            LayerKind::Project => "project",
-            LayerKind::Product => "product",
-        }
-    }
-}
 
 /// Where a value was written.
 #[derive(Clone, Debug, PartialEq, Eq)]

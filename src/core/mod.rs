@@ -3,6 +3,7 @@
 //! Invariant: nothing under `core` touches the file system, the clock or stdout; the edge
 //! ([`crate::edge`]) reads inputs into memory and writes what the core returns.
 
+pub mod build;
 pub mod compile;
 pub mod compute;
 pub mod diag;
@@ -15,6 +16,7 @@ pub mod model;
 pub mod node;
 pub mod pages;
 pub mod parse;
+pub mod path;
 pub mod rules;
 pub mod schema;
 pub mod source;

@@ -12,8 +12,9 @@ use schemars::transform::{Transform, transform_subschemas};
 use schemars::{JsonSchema, Schema};
 use serde_json::{Value, json};
 
-use crate::core::ledger::wire;
 use crate::core::model::{ApiPlan, CoreLayer, ProductLayer, ProductPlan, ProjectLayer};
+use crate::core::path::Seg;
+use plancat_consumer::wire;
 
 /// The table key that removes inherited entries: `_remove = ["enterprise"]`.
 pub const REMOVE_KEY: &str = "_remove";
@@ -188,30 +189,6 @@ impl Transform for Partial {
             }
         }
     }
-}
-
-/// One step of an instance path, as the validator reports it.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Seg {
-    Key(String),
-    Index(usize),
-}
-
-/// A path as users write it: `api.tiers.growth.price`, `components[1]`.
-pub fn display_path(path: &[Seg]) -> String {
-    let mut s = String::new();
-    for seg in path {
-        match seg {
-            Seg::Key(k) => {
-                if !s.is_empty() {
-                    s.push('.');
-                }
-                s.push_str(k);
-            }
-            Seg::Index(i) => s.push_str(&format!("[{i}]")),
-        }
-    }
-    s
 }
 
 /// The subschemas that can describe the instance at `path` (following `$ref`, `anyOf`, `oneOf`,

@@ -13,7 +13,8 @@ use serde_json::Value as Json;
 use crate::core::diag::{Code, Diagnostic, suggest};
 use crate::core::merge::MNode;
 use crate::core::node::{Node, Value};
-use crate::core::schema::{self, REMOVE_KEY, Seg, display_path};
+use crate::core::path::{Seg, display_path};
+use crate::core::schema::{self, REMOVE_KEY};
 use crate::core::source::{FileId, Span};
 
 /// A compiled schema with the JSON it came from (for field names and descriptions).

@@ -14,8 +14,10 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::EdgeError;
+use crate::core::build::{Inputs, Template};
 use crate::core::compile::InputFile;
-use crate::core::ledger::publish::{LEDGER_DIR, LedgerFiles};
+use crate::core::ledger::{LEDGER_DIR, LedgerFiles};
+use crate::core::model::ids::Instant;
 use crate::core::parse::MAX_FILE_BYTES;
 
 const STAGING: &str = "out/.snapshots.staging";
@@ -210,8 +212,23 @@ fn publish_staged(staging: &Path, live: &Path) -> Result<(), EdgeError> {
     Ok(())
 }
 
-/// A catalog's own templates (`templates/*`), sorted: `(file name, catalog-relative path, bytes)`.
-pub fn read_templates(root: &Path) -> Result<Vec<(String, String, Vec<u8>)>, EdgeError> {
+/// Everything a run reads: plan files, the ledger, the catalog's templates, and the moment.
+pub fn read_inputs(
+    root: &Path,
+    now: Instant,
+    effective_from: Option<Instant>,
+) -> Result<Inputs, EdgeError> {
+    Ok(Inputs {
+        plans: read_plans(root)?,
+        ledger: read_ledger(root)?,
+        templates: read_templates(root)?,
+        now,
+        effective_from,
+    })
+}
+
+/// A catalog's own templates (`templates/*`), sorted by name.
+pub fn read_templates(root: &Path) -> Result<Vec<Template>, EdgeError> {
     let dir = root.join("templates");
     if !dir.is_dir() {
         return Ok(Vec::new());
@@ -220,7 +237,7 @@ pub fn read_templates(root: &Path) -> Result<Vec<(String, String, Vec<u8>)>, Edg
     for path in walk_files(&dir)? {
         let name = relative(&dir, &path);
         let bytes = read_capped(&path)?;
-        out.push((name.clone(), format!("templates/{name}"), bytes));
+        out.push(Template { name, bytes });
     }
     Ok(out)
 }

@@ -5,6 +5,7 @@
 //! created) are [`EdgeError`]s carrying the path, and end the run with exit status 2.
 
 pub mod cli;
+pub mod clock;
 pub mod fs;
 
 use std::fmt;

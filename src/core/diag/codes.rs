@@ -120,12 +120,11 @@ impl Code {
 }
 
 impl Code {
-    /// A one-line description of the class of problem (for `plancat rules` and SARIF).
+    /// A one-line description of the class of problem (for `plancat rules` and SARIF). A
+    /// catalog rule's own summary is in its [`super::RuleDoc`].
     pub fn summary(self) -> &'static str {
-        if let Code::Rule(code) = self {
-            return crate::core::rules::find(code).map_or("", |r| r.summary);
-        }
         match self {
+            Code::Rule(_) => "a catalog rule's finding",
             Code::UnsupportedFile => {
                 "a file in `plans/` that is not a `.toml` or `.json` plan file"
             }
@@ -164,7 +163,6 @@ impl Code {
             Code::TemplateError => "a page template that does not parse or render",
             Code::BrokenLink => "a generated page links to a file the site does not have",
             Code::UnsafeUrl => "a catalog URL whose scheme is not https, http or mailto",
-            Code::Rule(_) => unreachable!("handled above"),
         }
     }
 }

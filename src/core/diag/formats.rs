@@ -7,8 +7,8 @@ use schemars::JsonSchema;
 use serde::Serialize;
 use serde_json::{Value, json};
 
-use super::{Diagnostic, Label, Severity};
-use crate::core::rules;
+use super::{Diagnostic, Label, RuleDoc, Severity};
+use crate::core::model::levels::Level;
 use crate::core::source::Sources;
 
 /// `plancat check --format json`: every diagnostic, and the counts.
@@ -86,7 +86,7 @@ pub fn json(diags: &[Diagnostic], sources: &Sources) -> String {
 
 /// GitHub Actions workflow commands (`::error file=…,line=…::message`), one per line, so
 /// problems show inline on a pull request.
-pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
+pub fn github(diags: &[Diagnostic], sources: &Sources, rules: &[RuleDoc]) -> String {
     let mut out = String::new();
     for d in diags {
         let command = match d.severity {
@@ -104,7 +104,7 @@ pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
         }
         props.push(format!(
             "title={}",
-            property(&format!("{} {}", d.code, d.code.summary()))
+            property(&format!("{} {}", d.code, code_summary(d.code, rules)))
         ));
         let mut message = d.message.clone();
         for note in &d.notes {
@@ -122,10 +122,10 @@ pub fn github(diags: &[Diagnostic], sources: &Sources) -> String {
     out
 }
 
-/// SARIF 2.1.0, for code-scanning dashboards.
-pub fn sarif(diags: &[Diagnostic], sources: &Sources) -> String {
+/// SARIF 2.1.0, for code-scanning dashboards. `rules` documents every catalog rule.
+pub fn sarif(diags: &[Diagnostic], sources: &Sources, rules: &[RuleDoc]) -> String {
     // Every catalog rule, then each built-in code that occurs, in code order.
-    let mut ids: Vec<(String, &str, &str, String)> = rules::RULES
+    let mut ids: Vec<(String, &str, &str, String)> = rules
         .iter()
         .map(|r| {
             (
@@ -155,9 +155,9 @@ pub fn sarif(diags: &[Diagnostic], sources: &Sources) -> String {
     let rule_meta: Vec<Value> = ids
         .iter()
         .map(|(id, name, summary, full)| {
-            let level = match rules::find(id).map(|r| r.default) {
-                Some(rules::Level::Allow) => "none",
-                Some(rules::Level::Warn) => "warning",
+            let level = match rules.iter().find(|r| r.code == id).map(|r| r.default) {
+                Some(Level::Allow) => "none",
+                Some(Level::Warn) => "warning",
                 _ => "error",
             };
             json!({
@@ -287,10 +287,18 @@ mod tests {
             .at(f, 0..1, "unknown field")
             .with_help("line one\nline two");
         assert_eq!(
-            github(&[d], &sources),
+            github(&[d], &sources, &[]),
             "::error file=plans/a%2Cb%3Ac.toml,line=1,col=1,endLine=1,endColumn=2,\
              title=P0201 a key the schema does not define (with a suggestion)::\
              unknown field `x` (100%25)%0Ahelp: line one%0Aline two\n"
         );
+    }
+}
+
+/// A code's one-line summary: a catalog rule's own, or the built-in check's.
+fn code_summary(code: super::Code, rules: &[RuleDoc]) -> &'static str {
+    match code {
+        super::Code::Rule(c) => rules.iter().find(|r| r.code == c).map_or("", |r| r.summary),
+        other => other.summary(),
     }
 }

@@ -2,7 +2,7 @@
 //! so one run reports everything. Rendering happens once, at the edge ([`render`]).
 //!
 //! Invariant: a `Diagnostic` never holds a file-system error; I/O failures are
-//! [`crate::edge::EdgeError`]s and exit with status 2.
+//! edge errors and exit with status 2.
 
 pub mod codes;
 pub mod formats;
@@ -10,7 +10,19 @@ pub mod render;
 
 pub use codes::Code;
 
+use crate::core::model::levels::Level;
 use crate::core::source::{FileId, Sources, Span};
+
+/// What reports say about a catalog rule (SARIF's rule table). The rules are far above the
+/// diagnostics in the import order, so whoever renders a report passes their documentation in.
+#[derive(Clone, Copy, Debug)]
+pub struct RuleDoc {
+    pub code: &'static str,
+    pub name: &'static str,
+    pub default: Level,
+    pub summary: &'static str,
+    pub explanation: &'static str,
+}
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -147,6 +159,14 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         })
         .min()
         .map(|(_, _, c)| c)
+}
+
+/// The one "did you mean" phrasing: `did you mean `x`?`, when a candidate is close.
+pub fn did_you_mean<'a>(
+    word: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<String> {
+    suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
 /// Similarity in thousandths, so candidates sort without floats.

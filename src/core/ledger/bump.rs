@@ -11,32 +11,93 @@ use std::cmp::Ordering;
 use rust_decimal::Decimal;
 use serde_json::Value;
 
-use super::wire::Bump;
+use plancat_consumer::wire::Bump;
 
-/// The words every price-increase reason contains (the notice-period rule looks for them).
-pub const PRICE_INCREASE: &str = "price increase on";
+/// What a change means to a subscriber. Rules match on it (the notice-period rule on
+/// [`ChangeKind::PriceIncrease`]), never on the reason's wording; each kind has one bump.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum ChangeKind {
+    // MAJOR
+    /// A tier, add-on, quota, feature or currency is gone.
+    Removed,
+    PriceIncrease,
+    /// A tier became contact-sales.
+    PriceWithdrawn,
+    ShorterTrial,
+    /// A lower quota or fewer seats, a smaller overage block or discount, less of a feature.
+    Reduced,
+    Retired,
+    NewRequirement,
+    /// Something left a list.
+    RemovedFromList,
+    /// A change this module does not recognise: treated as breaking.
+    Unrecognised,
+    // MINOR
+    Added,
+    PriceDecrease,
+    /// A contact-sales tier now has a public price.
+    PricePublished,
+    LongerTrial,
+    /// A higher quota or more seats, a larger overage block or discount, more of a feature.
+    Increased,
+    StatusChanged,
+    FewerRequirements,
+    AddedToList,
+    PromotionChanged,
+    // PATCH
+    Copy,
+    Reordered,
+    /// The same content, encoded differently (no field changed).
+    Reencoded,
+}
 
-/// One classified difference.
+impl ChangeKind {
+    pub fn bump(self) -> Bump {
+        use ChangeKind::*;
+        match self {
+            Removed | PriceIncrease | PriceWithdrawn | ShorterTrial | Reduced | Retired
+            | NewRequirement | RemovedFromList | Unrecognised => Bump::Major,
+            Added | PriceDecrease | PricePublished | LongerTrial | Increased | StatusChanged
+            | FewerRequirements | AddedToList | PromotionChanged => Bump::Minor,
+            Copy | Reordered | Reencoded => Bump::Patch,
+        }
+    }
+}
+
+/// One classified difference: what it means, and the reason as the index records it.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Change {
-    pub bump: Bump,
+    pub kind: ChangeKind,
     pub reason: String,
 }
 
-/// The overall bump and its reasons (most significant first), or `None` if nothing changed.
-pub fn classify(old: &Value, new: &Value) -> Option<(Bump, Vec<String>)> {
+impl Change {
+    pub fn bump(&self) -> Bump {
+        self.kind.bump()
+    }
+
+    /// `MAJOR: price increase on …`: the line in the index's `reasons`.
+    pub fn line(&self) -> String {
+        format!(
+            "{}: {}",
+            self.bump().to_string().to_uppercase(),
+            self.reason
+        )
+    }
+}
+
+/// The overall bump and the changes (most significant first), or `None` if nothing changed.
+pub fn classify(old: &Value, new: &Value) -> Option<(Bump, Vec<Change>)> {
     let mut changes = Vec::new();
     walk(&mut Vec::new(), Some(old), Some(new), &mut changes);
-    let bump = changes.iter().map(|c| c.bump).max()?;
-    changes.sort_by(|a, b| b.bump.cmp(&a.bump).then_with(|| a.reason.cmp(&b.reason)));
+    let bump = changes.iter().map(Change::bump).max()?;
+    changes.sort_by(|a, b| {
+        b.bump()
+            .cmp(&a.bump())
+            .then_with(|| a.reason.cmp(&b.reason))
+    });
     changes.dedup();
-    Some((
-        bump,
-        changes
-            .into_iter()
-            .map(|c| format!("{}: {}", c.bump.to_string().to_uppercase(), c.reason))
-            .collect(),
-    ))
+    Some((bump, changes))
 }
 
 /// Bumps a version by a change class.
@@ -91,23 +152,20 @@ fn walk(path: &mut Vec<String>, old: Option<&Value>, new: Option<&Value>, out: &
 fn removed(path: &[String]) -> Change {
     let what = describe(path);
     if in_promotion(path) {
-        return change(Bump::Minor, format!("removed {what}"));
+        return change(ChangeKind::PromotionChanged, format!("removed {what}"));
     }
-    if is_keyed_entry(path) || is_currency(path) {
-        return change(Bump::Major, format!("removed {what}"));
+    if is_copy(path) && !is_keyed_entry(path) && !is_currency(path) {
+        return change(ChangeKind::Copy, format!("removed {what}"));
     }
-    if is_copy(path) {
-        return change(Bump::Patch, format!("removed {what}"));
-    }
-    change(Bump::Major, format!("removed {what}"))
+    change(ChangeKind::Removed, format!("removed {what}"))
 }
 
 fn added(path: &[String]) -> Change {
     let what = describe(path);
     if is_copy(path) {
-        return change(Bump::Patch, format!("added {what}"));
+        return change(ChangeKind::Copy, format!("added {what}"));
     }
-    change(Bump::Minor, format!("added {what}"))
+    change(ChangeKind::Added, format!("added {what}"))
 }
 
 fn changed(path: &[String], old: &Value, new: &Value) -> Change {
@@ -115,42 +173,55 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
     let last = path.last().map_or("", String::as_str);
     let arrow = format!("{} → {}", show(old), show(new));
     let more_is_better = |o: Ordering, up: &str, down: &str, what: &str| match o {
-        Ordering::Greater => change(Bump::Minor, format!("{up} {what}: {arrow}")),
-        _ => change(Bump::Major, format!("{down} {what}: {arrow}")),
+        Ordering::Greater => change(ChangeKind::Increased, format!("{up} {what}: {arrow}")),
+        _ => change(ChangeKind::Reduced, format!("{down} {what}: {arrow}")),
     };
     if in_promotion(path) {
-        return change(Bump::Minor, format!("changed {what}: {arrow}"));
+        return change(
+            ChangeKind::PromotionChanged,
+            format!("changed {what}: {arrow}"),
+        );
     }
     if is_currency(path)
         && let (Some(o), Some(n)) = (decimal(old), decimal(new))
     {
         return match n.cmp(&o) {
-            Ordering::Greater => change(Bump::Major, format!("{PRICE_INCREASE} {what}: {arrow}")),
-            _ => change(Bump::Minor, format!("price decrease on {what}: {arrow}")),
+            Ordering::Greater => change(
+                ChangeKind::PriceIncrease,
+                format!("price increase on {what}: {arrow}"),
+            ),
+            _ => change(
+                ChangeKind::PriceDecrease,
+                format!("price decrease on {what}: {arrow}"),
+            ),
         };
     }
     match last {
         "contact_sales" => {
             return if new == &Value::Bool(true) {
                 change(
-                    Bump::Major,
+                    ChangeKind::PriceWithdrawn,
                     format!("{} no longer has a public price", subject(path)),
                 )
             } else {
                 change(
-                    Bump::Minor,
+                    ChangeKind::PricePublished,
                     format!("{} now has a public price", subject(path)),
                 )
             };
         }
         "trial_days" => {
             let on = subject(path);
-            return more_is_better(
-                cmp_amount(new, old),
-                "longer trial on",
-                "shorter trial on",
-                &on,
-            );
+            return match cmp_amount(new, old) {
+                Ordering::Greater => change(
+                    ChangeKind::LongerTrial,
+                    format!("longer trial on {on}: {arrow}"),
+                ),
+                _ => change(
+                    ChangeKind::ShorterTrial,
+                    format!("shorter trial on {on}: {arrow}"),
+                ),
+            };
         }
         "seats" | "limit" => {
             return more_is_better(cmp_amount(new, old), "higher", "lower", &what);
@@ -174,9 +245,12 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         }
         "status" => {
             return if new == "retired" {
-                change(Bump::Major, format!("plan retired (status {arrow})"))
+                change(
+                    ChangeKind::Retired,
+                    format!("plan retired (status {arrow})"),
+                )
             } else {
-                change(Bump::Minor, format!("status {arrow}"))
+                change(ChangeKind::StatusChanged, format!("status {arrow}"))
             };
         }
         _ => {}
@@ -188,27 +262,31 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         let lost = o.iter().any(|x| !n.contains(x));
         let gained = n.iter().any(|x| !o.contains(x));
         return match last {
-            "requires" if gained => {
-                change(Bump::Major, format!("new requirement in {what}: {arrow}"))
-            }
+            "requires" if gained => change(
+                ChangeKind::NewRequirement,
+                format!("new requirement in {what}: {arrow}"),
+            ),
             "requires" => change(
-                Bump::Minor,
+                ChangeKind::FewerRequirements,
                 format!("fewer requirements in {what}: {arrow}"),
             ),
-            _ if is_copy(path) => change(Bump::Patch, format!("changed {what}")),
-            _ if lost => change(Bump::Major, format!("removed from {what}: {arrow}")),
-            _ if gained => change(Bump::Minor, format!("added to {what}: {arrow}")),
-            _ => change(Bump::Patch, format!("reordered {what}")),
+            _ if is_copy(path) => change(ChangeKind::Copy, format!("changed {what}")),
+            _ if lost => change(
+                ChangeKind::RemovedFromList,
+                format!("removed from {what}: {arrow}"),
+            ),
+            _ if gained => change(ChangeKind::AddedToList, format!("added to {what}: {arrow}")),
+            _ => change(ChangeKind::Reordered, format!("reordered {what}")),
         };
     }
     if is_copy(path) {
-        return change(Bump::Patch, format!("changed {what}"));
+        return change(ChangeKind::Copy, format!("changed {what}"));
     }
-    change(Bump::Major, format!("changed {what}: {arrow}"))
+    change(ChangeKind::Unrecognised, format!("changed {what}: {arrow}"))
 }
 
-fn change(bump: Bump, reason: String) -> Change {
-    Change { bump, reason }
+fn change(kind: ChangeKind, reason: String) -> Change {
+    Change { kind, reason }
 }
 
 fn is_copy(path: &[String]) -> bool {
@@ -312,6 +390,34 @@ fn show(v: &Value) -> String {
 mod tests {
     use super::*;
     use serde_json::json;
+
+    /// The classification as the index records it.
+    fn classify(old: &Value, new: &Value) -> Option<(Bump, Vec<String>)> {
+        super::classify(old, new).map(|(b, c)| (b, c.iter().map(Change::line).collect()))
+    }
+
+    fn kinds(old: &Value, new: &Value) -> Vec<ChangeKind> {
+        super::classify(old, new).map_or(Vec::new(), |(_, c)| c.iter().map(|c| c.kind).collect())
+    }
+
+    #[test]
+    fn each_change_carries_its_kind_whatever_the_wording() {
+        let dearer = api("2999.00", json!(1000), 14, json!(true));
+        assert_eq!(kinds(&base(), &dearer), [ChangeKind::PriceIncrease]);
+        assert_eq!(kinds(&dearer, &base()), [ChangeKind::PriceDecrease]);
+        let shorter = api("2499.00", json!(1000), 7, json!(true));
+        assert_eq!(kinds(&base(), &shorter), [ChangeKind::ShorterTrial]);
+        let lower = api("2499.00", json!(500), 14, json!(true));
+        assert_eq!(kinds(&base(), &lower), [ChangeKind::Reduced]);
+        for k in [
+            ChangeKind::PriceIncrease,
+            ChangeKind::Removed,
+            ChangeKind::Unrecognised,
+        ] {
+            assert_eq!(k.bump(), Bump::Major);
+        }
+        assert_eq!(ChangeKind::Copy.bump(), Bump::Patch);
+    }
 
     fn api(monthly: &str, limit: Value, trial: u32, feature: Value) -> Value {
         json!({

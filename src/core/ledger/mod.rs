@@ -1,7 +1,22 @@
-//! Stages 8–9: the ledger — versions, hashes and the published snapshot files.
+//! Stages 8–9: the ledger — which versions to publish, and the files that publish them. The
+//! wire contract itself (types, hashing, verification, resolution) is the `plancat-consumer`
+//! crate's, shared with child APIs.
+//!
+//! - `load`: the published ledger from bytes, verified, as diagnostics.
+//! - `bump`: what a change means to a subscriber.
+//! - `plan`: the new versions (number, `effective_from`, `rollback_to`, reasons).
+//! - `render`: the files to write.
+//! - `yank`: withdrawing and restoring versions.
 
 pub mod bump;
-pub mod hash;
-pub mod publish;
-pub mod resolve;
-pub mod wire;
+pub mod load;
+pub mod plan;
+pub mod render;
+pub mod yank;
+
+pub use load::{in_force, load, orphans};
+pub use plan::{Publication, comparable, plan};
+pub use plancat_consumer::check::{
+    CATALOG_INDEX, Files as LedgerFiles, LEDGER_DIR, Loaded as Ledger, Published, pretty,
+};
+pub use render::render;

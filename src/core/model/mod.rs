@@ -3,12 +3,11 @@
 //!
 //! Invariant: no `f64` — money is `Decimal`; identifiers are validated newtypes.
 
-pub mod api;
-pub mod catalog;
-pub mod ids;
-pub mod money;
+pub mod levels;
 pub mod policy;
-pub mod product;
+
+// The published vocabulary lives in the wire-contract crate, shared with child APIs.
+pub use plancat_consumer::model::{api, catalog, ids, money, product};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
@@ -19,7 +18,7 @@ use ids::Instant;
 use policy::Policy;
 use product::Product;
 
-use crate::core::rules::{Levels, RuleName};
+use levels::{Levels, RuleName};
 
 /// What a file in `plans/core/` may contain. Every field is optional in a layer file (see
 /// `schema::layer`); `locks` lists paths projects and products may not override.

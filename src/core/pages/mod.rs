@@ -17,9 +17,9 @@ use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
 
 use crate::core::diag::{Code, Diagnostic};
-use crate::core::ledger::publish::LedgerFiles;
-use crate::core::ledger::wire::Snapshot;
+use crate::core::ledger::LedgerFiles;
 use crate::core::source::{FileId, SourceFile, Sources};
+use plancat_consumer::wire::Snapshot;
 
 /// The built-in templates and assets, embedded from the repository's `templates/`.
 pub const BUILTIN: &[(&str, &str)] = &[

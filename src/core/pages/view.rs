@@ -7,12 +7,12 @@ use std::collections::BTreeMap;
 use serde::Serialize;
 
 use super::money;
-use crate::core::ledger::wire::{EntityKind, PublishedPlan, Snapshot};
 use crate::core::model::api::{Api, Feature, Limit, Period, Status, Tier};
 use crate::core::model::catalog::CatalogSettings;
 use crate::core::model::ids::Slug;
 use crate::core::model::money::{CurrencyCode, Price};
 use crate::core::model::product::{Component, Product, ProductKind, ProductPrice};
+use plancat_consumer::wire::{EntityKind, PublishedPlan, Snapshot};
 
 /// The live plans of the catalog, by slug, with the site-wide settings.
 pub struct Catalog<'a> {

@@ -1,12 +1,11 @@
 //! R0103 api-needs-frontends: a live API needs at least two live frontend products.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::api::Status;
 use crate::core::model::product::ProductKind;
 
 pub static RULE: Rule = Rule {
-    code: "R0103",
-    name: "api-needs-frontends",
+    name: RuleName::ApiNeedsFrontends,
     default: Level::Deny,
     summary: "a live API with fewer than 2 live frontend products cannot launch",
     explanation: "\

@@ -1,12 +1,11 @@
 //! R0206 bundle-price: a bundle's stated price equals the price computed from its components.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::money::Percent;
 use crate::core::model::product::ProductPrice;
 
 pub static RULE: Rule = Rule {
-    code: "R0206",
-    name: "bundle-price",
+    name: RuleName::BundlePrice,
     default: Level::Deny,
     summary: "a bundle's stated price differs from the price computed from its components",
     explanation: "\

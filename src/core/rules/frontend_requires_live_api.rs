@@ -1,13 +1,12 @@
 //! R0102 frontend-requires-live-api: a live frontend must require at least one API, and every
 //! API it requires must be live.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::api::Status;
 use crate::core::model::product::ProductKind;
 
 pub static RULE: Rule = Rule {
-    code: "R0102",
-    name: "frontend-requires-live-api",
+    name: RuleName::FrontendRequiresLiveApi,
     default: Level::Deny,
     summary: "a live frontend must require an existing, live API",
     explanation: "\

@@ -3,13 +3,12 @@
 
 use rust_decimal::Decimal;
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
 use crate::core::model::money::Price;
 
 pub static RULE: Rule = Rule {
-    code: "R0205",
-    name: "gross-margin",
+    name: RuleName::GrossMargin,
     default: Level::Deny,
     summary: "gross margin over the infrastructure cost is below the minimum",
     explanation: "\

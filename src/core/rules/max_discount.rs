@@ -2,14 +2,13 @@
 
 use rust_decimal::Decimal;
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
 use crate::core::model::api::Discount;
 use crate::core::model::money::Money;
 
 pub static RULE: Rule = Rule {
-    code: "R0207",
-    name: "max-discount",
+    name: RuleName::MaxDiscount,
     default: Level::Deny,
     summary: "a bundle or promotion discount is above the maximum",
     explanation: "\

@@ -28,53 +28,22 @@ mod yearly_months;
 #[cfg(test)]
 mod testing;
 
-use std::borrow::Cow;
 use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
-
-use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
-use serde::{Deserialize, Serialize};
-use serde_with::{DeserializeFromStr, SerializeDisplay};
 
 use crate::core::compile::{CompiledPlan, PlanBody};
-use crate::core::diag::{Code, Diagnostic, Severity};
-use crate::core::ledger::publish::Publication;
+use crate::core::diag::{Code, Diagnostic, RuleDoc, Severity};
+use crate::core::ledger::Publication;
 use crate::core::model::api::Api;
 use crate::core::model::ids::{Instant, Slug};
+pub use crate::core::model::levels::{Level, Levels, RuleName};
 use crate::core::model::product::Product;
-use crate::core::schema::Seg;
+use crate::core::path::KeyPath;
 use crate::core::source::{FileId, Span};
-
-/// How a rule's findings are treated: `allow` (not reported), `warn` (reported, does not fail
-/// the run) or `deny` (an error: `check` fails and `build` publishes nothing).
-// No per-variant doc comments: they would make schemars emit `oneOf` instead of a plain
-// `enum`, and lose the "did you mean" on a misspelt level.
-#[derive(
-    Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
-)]
-#[serde(rename_all = "snake_case")]
-pub enum Level {
-    Allow,
-    Warn,
-    Deny,
-}
-
-impl fmt::Display for Level {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(match self {
-            Level::Allow => "allow",
-            Level::Warn => "warn",
-            Level::Deny => "deny",
-        })
-    }
-}
 
 /// One catalog rule.
 pub struct Rule {
-    /// Stable code, like `R0203`.
-    pub code: &'static str,
-    /// Stable name used in `[rules]`, like `tier-ladder`.
-    pub name: &'static str,
+    /// Its stable name (`tier-ladder`, used in `[rules]`) and code (`R0203`).
+    pub name: RuleName,
     pub default: Level,
     /// One line for `plancat rules`.
     pub summary: &'static str,
@@ -106,57 +75,83 @@ pub static RULES: &[&Rule] = &[
 
 /// A rule by code (`R0203`, any case) or name (`tier-ladder`).
 pub fn find(key: &str) -> Option<&'static Rule> {
-    RULES
+    let name = RuleName::find(key)?;
+    RULES.iter().copied().find(|r| r.name == name)
+}
+
+impl Rule {
+    /// Its stable code, like `R0203`.
+    pub fn code(&self) -> &'static str {
+        self.name.code()
+    }
+
+    /// What SARIF and other reports say about it.
+    pub fn doc(&self) -> RuleDoc {
+        RuleDoc {
+            code: self.code(),
+            name: self.name.as_str(),
+            default: self.default,
+            summary: self.summary,
+            explanation: self.explanation,
+        }
+    }
+}
+
+/// Every rule's documentation, in code order (for SARIF's rule table).
+pub fn docs() -> Vec<RuleDoc> {
+    RULES.iter().map(|r| r.doc()).collect()
+}
+
+/// `plancat rules`: every catalog rule with its default level, then the built-in checks.
+pub fn listing() -> String {
+    let mut s = String::from(
+        "catalog rules (set levels in core: `[rules] <name> = \"deny\" | \"warn\" | \"allow\"`)\n\n",
+    );
+    for r in RULES {
+        s.push_str(&format!(
+            "{}  {:<27} {:<5} {}\n",
+            r.code(),
+            r.name.as_str(),
+            r.default.to_string(),
+            r.summary
+        ));
+    }
+    s.push_str("\nbuilt-in checks (not configurable)\n\n");
+    for c in Code::ALL {
+        s.push_str(&format!("{}  {}\n", c.as_str(), c.summary()));
+    }
+    s
+}
+
+/// `plancat rules KEY`: one rule (by code or name) or built-in check explained, or an error
+/// naming the closest one.
+pub fn describe(key: &str) -> Result<String, String> {
+    if let Some(r) = find(key) {
+        return Ok(format!(
+            "{} {}: {}\n\ndefault level: {}\n\n{}\n",
+            r.code(),
+            r.name,
+            r.summary,
+            r.default,
+            r.explanation
+        ));
+    }
+    if let Some(c) = Code::ALL
         .iter()
-        .copied()
-        .find(|r| r.code.eq_ignore_ascii_case(key) || r.name == key)
-}
-
-/// The name of a rule, validated: what `[rules]` keys and `rule_overrides` hold.
-#[derive(
-    Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, SerializeDisplay, DeserializeFromStr,
-)]
-pub struct RuleName(&'static str);
-
-impl RuleName {
-    pub fn as_str(&self) -> &'static str {
-        self.0
+        .find(|c| c.as_str().eq_ignore_ascii_case(key))
+    {
+        return Ok(format!(
+            "{}: {}\n\nA built-in check: its level cannot be changed.\n",
+            c.as_str(),
+            c.summary()
+        ));
     }
+    let names = RULES.iter().flat_map(|r| [r.code(), r.name.as_str()]);
+    let hint = crate::core::diag::did_you_mean(key, names)
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    Err(format!("no rule `{key}`{hint}: `plancat rules` lists them"))
 }
-
-impl std::str::FromStr for RuleName {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
-        RULES
-            .iter()
-            .find(|r| r.name == s)
-            .map(|r| RuleName(r.name))
-            .ok_or_else(|| format!("unknown rule `{s}`"))
-    }
-}
-
-impl fmt::Display for RuleName {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(self.0)
-    }
-}
-
-impl JsonSchema for RuleName {
-    fn schema_name() -> Cow<'static, str> {
-        "RuleName".into()
-    }
-    fn json_schema(_: &mut SchemaGenerator) -> Schema {
-        let names: Vec<&str> = RULES.iter().map(|r| r.name).collect();
-        json_schema!({
-            "description": "The name of a catalog rule (see `plancat rules`).",
-            "type": "string",
-            "enum": names,
-        })
-    }
-}
-
-/// Rule levels as a plan states them: `[rules] tier-ladder = "warn"`.
-pub type Levels = BTreeMap<RuleName, Level>;
 
 /// What rules see: every compiled plan, and what `build` is about to publish.
 pub struct Context<'a> {
@@ -240,7 +235,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
             let set = plan
                 .rules()
                 .iter()
-                .find(|(n, _)| n.as_str() == rule.name)
+                .find(|(n, _)| **n == rule.name)
                 .map(|(_, l)| *l);
             let level = set.unwrap_or(rule.default);
             d.severity = match level {
@@ -248,7 +243,7 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
                 Level::Warn => Severity::Warning,
                 Level::Deny => Severity::Error,
             };
-            d.code = Code::Rule(rule.code);
+            d.code = Code::Rule(rule.code());
             // Where the level comes from: the rule's default, or a `[rules]` entry (shown).
             let whence = if set.is_some() {
                 d.also(
@@ -261,7 +256,8 @@ pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
             };
             d.notes.push(format!(
                 "`{}` is `{level}` {whence}; `plancat rules {}` explains it",
-                rule.name, rule.code
+                rule.name,
+                rule.code()
             ));
             out.push(d);
         }
@@ -287,17 +283,7 @@ impl CompiledPlan {
     /// Where the value at a dotted path (`api.tiers.growth.price.monthly.INR`,
     /// `product.bundle.components[1]`) was written, or the nearest enclosing value.
     pub fn loc(&self, path: &str) -> (FileId, Span) {
-        let segs: Vec<Seg> = path
-            .split('.')
-            .flat_map(|part| {
-                let (key, index) = match part.split_once('[') {
-                    Some((k, i)) => (k, i.trim_end_matches(']').parse().ok()),
-                    None => (part, None),
-                };
-                std::iter::once(Seg::Key(key.to_string())).chain(index.map(Seg::Index))
-            })
-            .collect();
-        let n = self.tree.locate(&segs);
+        let n = self.tree.locate(KeyPath::parse(path).segs());
         (n.origin.file, n.origin.span.clone())
     }
 }
@@ -318,5 +304,16 @@ impl Diagnostic {
     pub fn help(&mut self, help: impl Into<String>) -> &mut Self {
         self.help = Some(help.into());
         self
+    }
+}
+
+#[cfg(test)]
+mod registry_tests {
+    use super::*;
+
+    #[test]
+    fn every_rule_name_has_exactly_one_rule_in_code_order() {
+        let names: Vec<RuleName> = RULES.iter().map(|r| r.name).collect();
+        assert_eq!(names, RuleName::ALL);
     }
 }

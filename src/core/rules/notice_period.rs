@@ -2,12 +2,11 @@
 
 use jiff::ToSpan;
 
-use super::{Context, Findings, Level, Rule};
-use crate::core::ledger::bump::PRICE_INCREASE;
+use super::{Context, Findings, Level, Rule, RuleName};
+use crate::core::ledger::bump::ChangeKind;
 
 pub static RULE: Rule = Rule {
-    code: "R0501",
-    name: "notice-period",
+    name: RuleName::NoticePeriod,
     default: Level::Deny,
     summary: "a price increase gives subscribers less notice than the notice policy requires",
     explanation: "\
@@ -31,9 +30,9 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
     for publication in cx.publications {
         let s = &publication.snapshot;
         let Some(increase) = publication
-            .reasons
+            .changes
             .iter()
-            .find(|r| r.contains(PRICE_INCREASE))
+            .find(|c| c.kind == ChangeKind::PriceIncrease)
         else {
             continue;
         };
@@ -74,7 +73,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         .help(format!(
             "set `release.existing_from` (existing subscribers) or `release.effective_from` (everyone) to {} or later (the increase: {})",
             crate::core::model::ids::Instant(earliest),
-            increase.trim_start_matches("MAJOR: ")
+            increase.reason
         ));
     }
 }
@@ -85,7 +84,7 @@ mod tests {
     use super::super::{Context, Findings};
     use super::RULE;
     use crate::core::compile::{InputFile, compile};
-    use crate::core::ledger::publish::{Ledger, plan};
+    use crate::core::ledger::{Ledger, plan};
     use crate::core::model::ids::Instant;
 
     /// Publishes `base()`, raises the basic tier's price, and runs the rule at 2026-06-01 with
@@ -114,9 +113,9 @@ mod tests {
             &Ledger::default(),
             Instant::parse("2026-01-01T00:00:00Z").unwrap(),
         );
-        let files = crate::core::ledger::publish::render(&Ledger::default(), &first);
+        let files = crate::core::ledger::render(&Ledger::default(), &first);
         let mut sources = crate::core::source::Sources::default();
-        let (ledger, _) = crate::core::ledger::publish::load(&files, &mut sources);
+        let (ledger, _) = crate::core::ledger::load(&files, &mut sources);
         let v2 = compile(&inputs(true));
         let (publications, diags) = plan(&v2.plans, &ledger, now);
         assert!(diags.is_empty(), "{diags:?}");

@@ -1,12 +1,11 @@
 //! R0202 price-currency: every price is given in the catalog's currency.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
 use crate::core::model::money::Price;
 
 pub static RULE: Rule = Rule {
-    code: "R0202",
-    name: "price-currency",
+    name: RuleName::PriceCurrency,
     default: Level::Deny,
     summary: "a price has no amount in the catalog currency",
     explanation: "\

@@ -1,14 +1,13 @@
 //! R0201 price-guardrail: every price lies in the guardrail range for its kind and interval.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
 use crate::core::model::money::Price;
 use crate::core::model::policy::PricedKind;
 use crate::core::model::product::ProductKind;
 
 pub static RULE: Rule = Rule {
-    code: "R0201",
-    name: "price-guardrail",
+    name: RuleName::PriceGuardrail,
     default: Level::Deny,
     summary: "a price is outside the guardrail range for its kind and interval",
     explanation: "\

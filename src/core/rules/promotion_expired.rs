@@ -1,10 +1,9 @@
 //! R0301 promotion-expired: a plan still carries a promotion whose window has ended.
 
-use super::{Context, Findings, Level, Rule, promotions};
+use super::{Context, Findings, Level, Rule, RuleName, promotions};
 
 pub static RULE: Rule = Rule {
-    code: "R0301",
-    name: "promotion-expired",
+    name: RuleName::PromotionExpired,
     default: Level::Warn,
     summary: "a promotion's `valid_until` has passed",
     explanation: "\

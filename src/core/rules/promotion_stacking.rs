@@ -1,10 +1,9 @@
 //! R0304 promotion-stacking: a promotion is stackable only where policy allows stacking.
 
-use super::{Context, Findings, Level, Rule, promotions};
+use super::{Context, Findings, Level, Rule, RuleName, promotions};
 
 pub static RULE: Rule = Rule {
-    code: "R0304",
-    name: "promotion-stacking",
+    name: RuleName::PromotionStacking,
     default: Level::Deny,
     summary: "a promotion is stackable but the promotion policy does not allow stacking",
     explanation: "\

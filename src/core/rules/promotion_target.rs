@@ -1,10 +1,9 @@
 //! R0303 promotion-target: a promotion applies only to something with a price to discount.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 
 pub static RULE: Rule = Rule {
-    code: "R0303",
-    name: "promotion-target",
+    name: RuleName::PromotionTarget,
     default: Level::Deny,
     summary: "a promotion applies to a contact-sales tier, which has no price to discount",
     explanation: "\

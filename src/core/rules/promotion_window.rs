@@ -1,10 +1,9 @@
 //! R0302 promotion-window: a promotion's window is not empty.
 
-use super::{Context, Findings, Level, Rule, promotions};
+use super::{Context, Findings, Level, Rule, RuleName, promotions};
 
 pub static RULE: Rule = Rule {
-    code: "R0302",
-    name: "promotion-window",
+    name: RuleName::PromotionWindow,
     default: Level::Deny,
     summary: "a promotion ends before it starts, so it is never valid",
     explanation: "\

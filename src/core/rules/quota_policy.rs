@@ -1,11 +1,10 @@
 //! R0402 quota-policy: quotas follow the quota policy (unlimited allowed? overage required?).
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::api::Limit;
 
 pub static RULE: Rule = Rule {
-    code: "R0402",
-    name: "quota-policy",
+    name: RuleName::QuotaPolicy,
     default: Level::Deny,
     summary: "a quota is unlimited where policy forbids it, or has no overage price where one is required",
     explanation: "\

@@ -2,14 +2,13 @@
 
 use std::collections::BTreeMap;
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::api::{Feature, Limit, Tier};
 use crate::core::model::ids::Slug;
 use crate::core::model::money::Money;
 
 pub static RULE: Rule = Rule {
-    code: "R0203",
-    name: "tier-ladder",
+    name: RuleName::TierLadder,
     default: Level::Deny,
     summary: "a higher tier is cheaper, or includes a lower quota, fewer seats or fewer features",
     explanation: "\

@@ -1,10 +1,9 @@
 //! R0401 trial-length: no tier's free trial is longer than policy allows.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 
 pub static RULE: Rule = Rule {
-    code: "R0401",
-    name: "trial-length",
+    name: RuleName::TrialLength,
     default: Level::Deny,
     summary: "a tier's trial is longer than the trial policy allows",
     explanation: "\

@@ -1,12 +1,11 @@
 //! R0101 unknown-reference: every API a product requires, every tier an add-on is offered on
 //! and every tier or add-on a promotion applies to must exist.
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::diag::suggest;
 
 pub static RULE: Rule = Rule {
-    code: "R0101",
-    name: "unknown-reference",
+    name: RuleName::UnknownReference,
     default: Level::Deny,
     summary: "a product, add-on or promotion refers to an API, tier or add-on that does not exist",
     explanation: "\

@@ -2,13 +2,12 @@
 
 use rust_decimal::Decimal;
 
-use super::{Context, Findings, Level, Rule};
+use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
 use crate::core::model::money::{Money, Price};
 
 pub static RULE: Rule = Rule {
-    code: "R0204",
-    name: "yearly-months",
+    name: RuleName::YearlyMonths,
     default: Level::Deny,
     summary: "a yearly price is outside the allowed range of months of the monthly price",
     explanation: "\

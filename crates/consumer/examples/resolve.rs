@@ -1,8 +1,9 @@
-//! A child API's view of the ledger: which snapshot of a plan is in force now, verified.
+//! A child API's view of the ledger: which snapshot of a plan is in force at a moment (default:
+//! now), verified.
 //!
-//! `cargo run --example resolve -- out/snapshots shopcore-commerce-api`
+//! `cargo run -p plancat-consumer --example resolve -- out/snapshots shopcore-commerce-api [TIME]`
 
-use plancat::consumer::{Audience, Ledger, PublishedPlan, now};
+use plancat_consumer::{Audience, Instant, Ledger, PublishedPlan, now};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -10,7 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let slug = args
         .next()
         .unwrap_or_else(|| "shopcore-commerce-api".into());
-    let at = now();
+    let at = match args.next() {
+        Some(t) => Instant::parse(&t)?,
+        None => now(),
+    };
 
     let ledger = Ledger::open(&dir)?;
     for audience in [Audience::New, Audience::Existing] {

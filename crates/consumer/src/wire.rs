@@ -9,10 +9,10 @@ use schemars::JsonSchema;
 use semver::Version;
 use serde::{Deserialize, Serialize};
 
-use crate::core::model::api::Api;
-use crate::core::model::catalog::CatalogSettings;
-use crate::core::model::ids::{Instant, Slug};
-use crate::core::model::product::{Product, ProductKind, ProductPrice};
+use crate::model::api::Api;
+use crate::model::catalog::CatalogSettings;
+use crate::model::ids::{Instant, Slug};
+use crate::model::product::{Product, ProductKind, ProductPrice};
 
 pub const FORMAT_VERSION: u32 = 1;
 

@@ -5,7 +5,7 @@
 //! Invariant: pure; the same index and moment always give the same answer.
 
 use super::wire::VersionEntry;
-use crate::core::model::ids::Instant;
+use crate::model::ids::Instant;
 
 /// Whose view of the ledger: new subscribers (the default) or existing ones.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
@@ -38,7 +38,7 @@ pub fn resolve(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::core::ledger::wire::Yanked;
+    use crate::wire::Yanked;
 
     fn t(s: &str) -> Instant {
         Instant::parse(&format!("{s}T00:00:00Z")).unwrap()

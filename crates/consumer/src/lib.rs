@@ -1,10 +1,16 @@
-//! The consumer contract, as code, for child APIs written in Rust: pick the version of a plan
-//! in force at a moment, check the snapshot you fetched, and read it.
+//! plancat-consumer: the wire contract between plancat and the child APIs that enforce its
+//! plans — the snapshot and index types, canonical JSON and hashing, verification, and
+//! resolution of the version in force. The plancat compiler writes and verifies its ledger
+//! with this crate, so a child API checks exactly what the compiler checks.
+//!
+//! It depends on serde, serde_json, sha2, semver, jiff (instants), rust_decimal and
+//! iso_currency (exact money), serde_with and schemars (the snapshot's JSON Schema) — never on
+//! the compiler's parsers, validators, templates or command line.
 //!
 //! A child API that fetches the ledger over HTTP uses the two pure functions:
 //!
 //! ```no_run
-//! use plancat::consumer::{in_force, verify, Audience, Instant, SlugIndex};
+//! use plancat_consumer::{in_force, verify, Audience, Instant, SlugIndex};
 //! # fn fetch(_: &str) -> Vec<u8> { unimplemented!() }
 //! let index: SlugIndex = serde_json::from_slice(&fetch("shopcore-commerce-api/index.json"))?;
 //! let entry = in_force(&index, Instant::parse("2026-12-01T00:00:00Z")?, Audience::New)?;
@@ -19,14 +25,17 @@
 use std::fmt;
 use std::path::{Path, PathBuf};
 
-pub use crate::core::ledger::resolve::Audience;
-pub use crate::core::ledger::wire::{
-    CatalogIndex, FORMAT_VERSION, PublishedPlan, SlugIndex, Snapshot, VersionEntry,
-};
-pub use crate::core::model::ids::Instant;
+pub mod check;
+pub mod hash;
+pub mod model;
+pub mod resolve;
+pub mod wire;
 
-use crate::core::ledger::hash::{content_hash, file_sha256};
-use crate::core::ledger::resolve::{moment, resolve};
+pub use model::ids::{Instant, Slug};
+pub use resolve::Audience;
+pub use wire::{CatalogIndex, FORMAT_VERSION, PublishedPlan, SlugIndex, Snapshot, VersionEntry};
+
+use resolve::{moment, resolve};
 
 /// Why a snapshot could not be had.
 #[derive(Debug)]
@@ -102,29 +111,21 @@ pub fn in_force(
 /// Checks fetched snapshot bytes against their index entry — the file's SHA-256, the content
 /// hash, the version — and parses them.
 pub fn verify(entry: &VersionEntry, bytes: &[u8]) -> Result<Snapshot, Error> {
-    let tampered = |message: &str| Error::Tampered {
-        file: entry.file.clone(),
-        message: message.into(),
-    };
-    if file_sha256(bytes) != entry.file_sha256 {
-        return Err(tampered("its SHA-256 does not match the index"));
-    }
-    let snapshot: Snapshot = serde_json::from_slice(bytes).map_err(|e| Error::Parse {
-        file: entry.file.clone(),
-        message: e.to_string(),
-    })?;
-    if snapshot.format_version > FORMAT_VERSION {
-        return Err(Error::UnsupportedFormat(snapshot.format_version));
-    }
-    if snapshot.plan_version != entry.plan_version
-        || snapshot.content_hash != entry.content_hash
-        || content_hash(&snapshot.content()) != snapshot.content_hash
-    {
-        return Err(tampered(
-            "its content does not match its hash or index entry",
-        ));
-    }
-    Ok(snapshot)
+    check::snapshot(entry, bytes, None).map_err(|m| match m {
+        check::Mismatch::FileSha { .. } => Error::Tampered {
+            file: entry.file.clone(),
+            message: "its SHA-256 does not match the index".into(),
+        },
+        check::Mismatch::Parse(e) => Error::Parse {
+            file: entry.file.clone(),
+            message: e.to_string(),
+        },
+        check::Mismatch::Format(v) => Error::UnsupportedFormat(v),
+        check::Mismatch::ContentHash | check::Mismatch::IndexField { .. } => Error::Tampered {
+            file: entry.file.clone(),
+            message: "its content does not match its hash or index entry".into(),
+        },
+    })
 }
 
 /// A published ledger on disk (`out/snapshots/`, or a copy of it).

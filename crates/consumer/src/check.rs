@@ -1,0 +1,464 @@
+//! A whole published ledger, verified: the check the compiler runs before it publishes on top
+//! of a ledger, `plancat verify`, and a child API that mirrors the ledger all run this one
+//! function. Problems are data (file, message, byte span); the compiler turns them into
+//! located diagnostics.
+//!
+//! Invariant: pure — bytes in, a verdict out.
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::ops::Range;
+
+use semver::Version;
+use serde::Serialize;
+
+use crate::hash::{content_hash, file_sha256};
+use crate::wire::{CatalogEntry, CatalogIndex, FORMAT_VERSION, SlugIndex, Snapshot, VersionEntry};
+
+/// Where the ledger lives, relative to a catalog's root.
+pub const LEDGER_DIR: &str = "out/snapshots";
+/// The catalog-wide index, at the ledger's root.
+pub const CATALOG_INDEX: &str = "index.json";
+
+/// A ledger's files: path relative to its root (`/`-separated) → bytes.
+pub type Files = BTreeMap<String, Vec<u8>>;
+
+/// Something wrong with a ledger file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    pub kind: ProblemKind,
+    /// The file, relative to the ledger's root.
+    pub file: String,
+    pub message: String,
+    /// Where in the file (bytes; empty: the file as a whole).
+    pub span: Range<usize>,
+    /// What to say at the span, if more than "in this file".
+    pub label: Option<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ProblemKind {
+    /// Unreadable, missing or inconsistent: not what plancat writes.
+    Corrupt,
+    /// A published file changed after publication (its hash says so).
+    Tampered,
+    /// A file no index lists.
+    Unexpected,
+}
+
+impl Problem {
+    fn corrupt(file: &str, message: String) -> Problem {
+        Problem {
+            kind: ProblemKind::Corrupt,
+            file: file.to_string(),
+            message,
+            span: 0..0,
+            label: None,
+        }
+    }
+
+    fn tampered(file: &str, message: String) -> Problem {
+        Problem {
+            kind: ProblemKind::Tampered,
+            ..Problem::corrupt(file, message)
+        }
+    }
+}
+
+/// A ledger as loaded: everything that verified, and what did not.
+#[derive(Debug, Default)]
+pub struct Loaded {
+    pub catalog: CatalogIndex,
+    pub slugs: BTreeMap<String, Published>,
+    /// Slug folders whose index is missing or unreadable: nothing is published on top of them.
+    pub broken: BTreeSet<String>,
+    /// The catalog index is missing or disagrees with the per-slug indexes. It is derived
+    /// from them, so `build` rewrites it and `check` reports it.
+    pub catalog_stale: bool,
+    /// How it disagrees, for the report.
+    pub catalog_differences: Vec<String>,
+}
+
+/// One plan's published versions.
+#[derive(Debug)]
+pub struct Published {
+    pub index: SlugIndex,
+    /// Every published version's snapshot that verified, by version.
+    pub snapshots: BTreeMap<Version, Snapshot>,
+    /// Whether every file of this slug passed verification. Nothing is published on top of
+    /// a slug that did not (its problems are already reported).
+    pub verified: bool,
+}
+
+impl Published {
+    /// The newest published version's snapshot (withdrawn or not): what a change is compared to.
+    pub fn latest(&self) -> Option<&Snapshot> {
+        let newest = self.max_version()?;
+        self.snapshots.get(newest)
+    }
+
+    /// The highest version ever published, withdrawn or not (never reused).
+    pub fn max_version(&self) -> Option<&Version> {
+        self.index.versions.iter().map(|v| &v.plan_version).max()
+    }
+
+    /// The newest version clients may fall back to.
+    pub fn latest_live(&self) -> Option<&VersionEntry> {
+        self.index
+            .versions
+            .iter()
+            .rev()
+            .find(|v| v.yanked.is_none())
+    }
+}
+
+/// Parses and verifies a whole ledger: every file's bytes against its index, every content
+/// hash, version order, fallbacks, the catalog index, and files no index lists.
+pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
+    let mut diags = Vec::new();
+    let mut referenced: BTreeSet<&str> = BTreeSet::new();
+    let mut ledger = Loaded::default();
+
+    if let Some(bytes) = files.get(CATALOG_INDEX) {
+        referenced.insert(CATALOG_INDEX);
+        match parse_json::<CatalogIndex>(CATALOG_INDEX, bytes) {
+            Ok(c) => ledger.catalog = c,
+            Err(d) => diags.push(d),
+        }
+    }
+
+    let slug_dirs: BTreeSet<&str> = files
+        .keys()
+        .filter_map(|p| p.split_once('/').map(|(d, _)| d))
+        .collect();
+    for dir in slug_dirs {
+        let problems_before = diags.len();
+        let index_path = format!("{dir}/index.json");
+        let Some(bytes) = files.get(&index_path) else {
+            // Its snapshot files are accounted for by this one error, not one each.
+            let prefix = format!("{dir}/");
+            referenced.extend(
+                files
+                    .keys()
+                    .filter(|k| k.starts_with(&prefix))
+                    .map(String::as_str),
+            );
+            ledger.broken.insert(dir.to_string());
+            diags.push(Problem::corrupt(
+                &index_path,
+                format!("the index of `{dir}` is missing: `{LEDGER_DIR}/{index_path}`"),
+            ));
+            continue;
+        };
+        referenced.insert(
+            files
+                .get_key_value(&index_path)
+                .map(|(k, _)| k.as_str())
+                .unwrap_or_default(),
+        );
+        let index = match parse_json::<SlugIndex>(&index_path, bytes) {
+            Ok(i) => i,
+            Err(d) => {
+                diags.push(d);
+                ledger.broken.insert(dir.to_string());
+                continue;
+            }
+        };
+        if index.slug.as_str() != dir {
+            diags.push(Problem::corrupt(
+                &index_path,
+                format!("index of `{dir}` names slug `{}`", index.slug),
+            ));
+        }
+        let mut snapshots = BTreeMap::new();
+        let mut prev: Option<&VersionEntry> = None;
+        for entry in &index.versions {
+            let file = format!("{dir}/{}", entry.file);
+            if entry.file != format!("{}.json", entry.plan_version) {
+                diags.push(Problem::corrupt(
+                    &index_path,
+                    format!(
+                        "version {} points at file `{}`",
+                        entry.plan_version, entry.file
+                    ),
+                ));
+            }
+            if let Some(p) = prev
+                && (entry.plan_version <= p.plan_version
+                    || entry.effective_from <= p.effective_from)
+            {
+                diags.push(Problem::corrupt(&index_path, format!("version {} does not follow {} (versions and `effective_from` must increase)", entry.plan_version, p.plan_version),
+                    ));
+            }
+            // A fallback must be an earlier version: so the chain always ends, no cycles.
+            if let Some(back) = &entry.rollback_to {
+                let earlier = index
+                    .versions
+                    .iter()
+                    .any(|v| v.plan_version == *back && v.plan_version < entry.plan_version);
+                if !earlier {
+                    let mut d = Problem::corrupt(
+                        &index_path,
+                        format!(
+                            "version {} rolls back to {back}, which is not an earlier version of `{dir}`",
+                            entry.plan_version
+                        ),
+                    );
+                    // Point at the entry's `rollback_to`, when the text shows where it is.
+                    let text = String::from_utf8_lossy(bytes);
+                    let entry_at =
+                        text.find(&format!("\"plan_version\": \"{}\"", entry.plan_version));
+                    if let Some(start) = entry_at
+                        && let Some(off) = text[start..].find("\"rollback_to\"")
+                    {
+                        let at = start + off;
+                        let end = text[at..].find([',', '\n']).map_or(text.len(), |e| at + e);
+                        d.span = at..end;
+                        d.label = Some("not an earlier version".into());
+                    }
+                    diags.push(d);
+                }
+            }
+            prev = Some(entry);
+            let Some((key, snap_bytes)) = files.get_key_value(&file) else {
+                diags.push(Problem::tampered(
+                    &index_path,
+                    format!("published snapshot `{LEDGER_DIR}/{file}` is missing"),
+                ));
+                continue;
+            };
+            referenced.insert(key.as_str());
+            let snap = match snapshot(entry, snap_bytes, Some(&index)) {
+                Ok(s) => s,
+                Err(m) => {
+                    let path = match m {
+                        Mismatch::IndexField { .. } => &index_path,
+                        _ => &file,
+                    };
+                    let mut p = Problem::tampered(path, m.describe(&file));
+                    if let Mismatch::Parse(e) = &m {
+                        let at = offset(snap_bytes, e.line(), e.column());
+                        p.kind = ProblemKind::Corrupt;
+                        p.span = at..at;
+                        p.label = Some("here".into());
+                    }
+                    diags.push(p);
+                    continue;
+                }
+            };
+            snapshots.insert(snap.plan_version.clone(), snap);
+        }
+        let verified = diags.len() == problems_before && snapshots.len() == index.versions.len();
+        ledger.slugs.insert(
+            dir.to_string(),
+            Published {
+                index,
+                snapshots,
+                verified,
+            },
+        );
+    }
+
+    // The catalog index is derived from the per-slug indexes.
+    let expected = catalog_index(ledger.slugs.iter().map(|(k, l)| (k, &l.index)));
+    ledger.catalog_stale =
+        ledger.broken.is_empty() && !ledger.slugs.is_empty() && ledger.catalog != expected;
+    if ledger.catalog_stale {
+        ledger.catalog_differences = if !files.contains_key(CATALOG_INDEX) {
+            vec!["it is missing".to_string()]
+        } else {
+            let slugs: BTreeSet<&crate::Slug> = expected
+                .entries
+                .keys()
+                .chain(ledger.catalog.entries.keys())
+                .collect();
+            slugs
+                .into_iter()
+                .filter_map(
+                    |s| match (ledger.catalog.entries.get(s), expected.entries.get(s)) {
+                        (Some(a), Some(b)) if a == b => None,
+                        (Some(a), Some(b)) if a.latest != b.latest => Some(format!(
+                            "`{s}`: latest is {} there, {} in its index",
+                            a.latest, b.latest
+                        )),
+                        (Some(_), Some(_)) => {
+                            Some(format!("`{s}`: its entry differs from its index"))
+                        }
+                        (None, Some(_)) => Some(format!("`{s}` is missing from it")),
+                        (Some(_), None) => Some(format!("`{s}` is listed but has no index")),
+                        (None, None) => None,
+                    },
+                )
+                .collect()
+        };
+    }
+    for path in files.keys().filter(|p| !referenced.contains(p.as_str())) {
+        diags.push(Problem {
+            kind: ProblemKind::Unexpected,
+            file: path.clone(),
+            message: format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"),
+            span: 0..0,
+            label: Some("not listed in any index".into()),
+        });
+    }
+    (ledger, diags)
+}
+
+/// The catalog-wide index implied by the per-slug indexes.
+pub fn catalog_index<'a>(
+    slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>,
+) -> CatalogIndex {
+    CatalogIndex {
+        format_version: FORMAT_VERSION,
+        entries: slugs
+            .into_iter()
+            .filter_map(|(dir, index)| {
+                // The highest version ever published, withdrawn or not.
+                let latest = index
+                    .versions
+                    .iter()
+                    .map(|v| &v.plan_version)
+                    .max()?
+                    .clone();
+                Some((
+                    crate::Slug::new(dir).ok()?,
+                    CatalogEntry {
+                        kind: index.kind,
+                        project: index.project.clone(),
+                        latest,
+                        index: format!("{dir}/index.json"),
+                    },
+                ))
+            })
+            .collect(),
+    }
+}
+
+/// Pretty JSON with a final newline: the one encoding of every ledger file.
+pub fn pretty(v: &impl Serialize) -> Vec<u8> {
+    let mut b = serde_json::to_vec_pretty(v).expect("wire types always serialize");
+    b.push(b'\n');
+    b
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(rel: &str, bytes: &[u8]) -> Result<T, Problem> {
+    serde_json::from_slice(bytes).map_err(|e| {
+        let offset = offset(bytes, e.line(), e.column());
+        Problem {
+            span: offset..offset,
+            label: Some("here".into()),
+            ..Problem::corrupt(rel, format!("cannot read `{LEDGER_DIR}/{rel}`: {e}"))
+        }
+    })
+}
+
+/// The byte offset of a 1-based line and character column in the file's (lossy) text.
+fn offset(bytes: &[u8], line: usize, column: usize) -> usize {
+    let text = String::from_utf8_lossy(bytes);
+    let line_start = if line <= 1 {
+        Some(0)
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)
+    };
+    let Some(start) = line_start else {
+        return text.len();
+    };
+    text[start..]
+        .char_indices()
+        .nth(column.saturating_sub(1))
+        .map_or(text.len(), |(i, _)| start + i)
+}
+
+/// How fetched snapshot bytes disagree with their index entry.
+#[derive(Debug)]
+pub enum Mismatch<'a> {
+    /// The bytes' SHA-256 is not the entry's; `swapped_with` is the version whose bytes they
+    /// are, when the index says.
+    FileSha {
+        swapped_with: Option<&'a VersionEntry>,
+    },
+    /// Not a snapshot.
+    Parse(serde_json::Error),
+    /// Written by a newer plancat.
+    Format(u32),
+    /// The content does not hash to the snapshot's own `content_hash`.
+    ContentHash,
+    /// The file is the one listed, but the entry's field disagrees with it: the index was
+    /// edited.
+    IndexField {
+        name: &'static str,
+        in_file: String,
+        in_index: String,
+    },
+}
+
+/// Checks one snapshot's bytes against its index entry — the file's SHA-256, that it parses,
+/// its format version, its content hash, its version — and returns it. The one check every
+/// reader of the ledger runs; `index` (the slug's whole index) names swapped files.
+pub fn snapshot<'a>(
+    entry: &VersionEntry,
+    bytes: &[u8],
+    index: Option<&'a SlugIndex>,
+) -> Result<Snapshot, Mismatch<'a>> {
+    let sha = file_sha256(bytes);
+    if sha != entry.file_sha256 {
+        let swapped_with = index.and_then(|i| {
+            i.versions
+                .iter()
+                .find(|v| v.file_sha256 == sha && v.plan_version != entry.plan_version)
+        });
+        return Err(Mismatch::FileSha { swapped_with });
+    }
+    let snap: Snapshot = serde_json::from_slice(bytes).map_err(Mismatch::Parse)?;
+    if snap.format_version > FORMAT_VERSION {
+        return Err(Mismatch::Format(snap.format_version));
+    }
+    if content_hash(&snap.content()) != snap.content_hash {
+        return Err(Mismatch::ContentHash);
+    }
+    if snap.plan_version != entry.plan_version {
+        return Err(Mismatch::IndexField {
+            name: "plan_version",
+            in_file: snap.plan_version.to_string(),
+            in_index: entry.plan_version.to_string(),
+        });
+    }
+    if snap.content_hash != entry.content_hash {
+        return Err(Mismatch::IndexField {
+            name: "content_hash",
+            in_file: snap.content_hash,
+            in_index: entry.content_hash.clone(),
+        });
+    }
+    Ok(snap)
+}
+
+impl Mismatch<'_> {
+    /// What is wrong with `file` (a path inside the ledger).
+    pub fn describe(&self, file: &str) -> String {
+        match self {
+            Mismatch::FileSha {
+                swapped_with: Some(o),
+            } => format!(
+                "published snapshot `{LEDGER_DIR}/{file}` holds the bytes of version {} (`{}`): files swapped or copied",
+                o.plan_version, o.file
+            ),
+            Mismatch::FileSha { swapped_with: None } => format!(
+                "published snapshot `{LEDGER_DIR}/{file}` was modified: its SHA-256 does not match the index"
+            ),
+            Mismatch::Parse(e) => format!("cannot read `{LEDGER_DIR}/{file}`: {e}"),
+            Mismatch::Format(v) => format!(
+                "`{LEDGER_DIR}/{file}` has format version {v}, newer than this reader ({FORMAT_VERSION})"
+            ),
+            Mismatch::ContentHash => format!(
+                "published snapshot `{LEDGER_DIR}/{file}` was modified: its content does not match its `content_hash`"
+            ),
+            Mismatch::IndexField {
+                name,
+                in_file,
+                in_index,
+            } => format!(
+                "the index entry of `{LEDGER_DIR}/{file}` was edited: its `{name}` is `{in_index}`, the snapshot's is `{in_file}`"
+            ),
+        }
+    }
+}

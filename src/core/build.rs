@@ -1,0 +1,345 @@
+//! The one entry point of the pipeline: in-memory inputs (plan files, the published ledger's
+//! files, template overrides, the moment) in; diagnostics, the planned publications, the ledger
+//! files to write and the site out. This is the only module that knows the stage order; the
+//! edge reads inputs, calls it, writes what it returns and renders the diagnostics.
+//!
+//! Invariant: pure — the same inputs give the same analysis, byte for byte.
+
+use std::collections::BTreeMap;
+
+use semver::Version;
+
+use crate::core::compile::{self, Compiled, InputFile};
+use crate::core::diag::{self, Code, Diagnostic, Severity};
+use crate::core::diff::{self, PlanDiff};
+use crate::core::explain;
+use crate::core::ledger::yank;
+use crate::core::ledger::{self, Ledger, LedgerFiles, Publication};
+use crate::core::model::api::Status;
+use crate::core::model::ids::Instant;
+use crate::core::pages;
+use crate::core::path::KeyPath;
+use crate::core::rules;
+use crate::core::source::{SourceFile, Sources};
+use plancat_consumer::wire::{SlugIndex, Yanked};
+use plancat_consumer::{Audience, in_force};
+
+/// What a run reads, already in memory.
+pub struct Inputs {
+    /// Every file under `plans/`, with catalog-relative paths.
+    pub plans: Vec<InputFile>,
+    /// Every file of the published ledger, keyed by its path inside `out/snapshots/`.
+    pub ledger: LedgerFiles,
+    /// The catalog's own templates, overriding the built-in ones.
+    pub templates: Vec<Template>,
+    /// The moment of the run: new versions take effect then unless a plan or
+    /// `effective_from` says otherwise, and time-dependent rules are checked at it.
+    pub now: Instant,
+    /// When new versions take effect, if not `now` (`--effective-from`).
+    pub effective_from: Option<Instant>,
+}
+
+/// A template file of the catalog's (`templates/<name>`).
+pub struct Template {
+    /// Its name relative to `templates/` (`base.html`, `partials/tier.html`).
+    pub name: String,
+    pub bytes: Vec<u8>,
+}
+
+/// Everything a run found and would write.
+pub struct Analysis {
+    pub compiled: Compiled,
+    pub ledger: Ledger,
+    /// The new versions `build` publishes.
+    pub publications: Vec<Publication>,
+    /// The ledger files `build` writes (new snapshots, updated indexes).
+    pub changes: LedgerFiles,
+    /// The product site, as `build` writes it to `out/site/`.
+    pub site: BTreeMap<String, Vec<u8>>,
+    /// Every problem, in the one deterministic order.
+    pub diags: Vec<Diagnostic>,
+}
+
+/// Runs every stage: compile → load and verify the ledger → plan publications → catalog rules
+/// → render ledger files → render pages.
+pub fn build(inputs: &Inputs) -> Analysis {
+    let effective_from = inputs.effective_from.unwrap_or(inputs.now);
+    let mut compiled = compile::compile(&inputs.plans);
+    let files = &inputs.ledger;
+    let (ledger, mut ledger_diags) = ledger::load(files, &mut compiled.sources);
+    let slugs = &compiled.slugs;
+    ledger_diags.extend(ledger::orphans(
+        &ledger,
+        files,
+        |s| slugs.contains(s),
+        &mut compiled.sources,
+    ));
+    let (publications, publish_diags) = ledger::plan(&compiled.plans, &ledger, effective_from);
+    let cx = rules::Context::new(
+        &compiled.plans,
+        &compiled.slugs,
+        effective_from,
+        &publications,
+    );
+    let rule_diags = rules::run(&cx);
+    let changes = ledger::render(&ledger, &publications);
+    // The site shows what child APIs enforce at this moment: the version in force.
+    let snapshots = ledger::in_force(&ledger, &publications, effective_from);
+    let mut after = files.clone();
+    after.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
+    let overrides: Vec<pages::Override> = inputs
+        .templates
+        .iter()
+        .map(|t| pages::Override {
+            name: t.name.clone(),
+            file: compiled.sources.add(SourceFile::new(
+                format!("templates/{}", t.name),
+                String::from_utf8_lossy(&t.bytes),
+            )),
+        })
+        .collect();
+    let (site, mut page_diags) =
+        pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
+    page_diags.extend(pages::check_urls(&compiled.plans));
+    let mut diags = std::mem::take(&mut compiled.diags.0);
+    diags.extend(ledger_diags);
+    diags.extend(publish_diags);
+    diags.extend(rule_diags);
+    diags.extend(page_diags);
+    diag::sort(&mut diags, &compiled.sources);
+    Analysis {
+        compiled,
+        ledger,
+        publications,
+        changes,
+        site,
+        diags,
+    }
+}
+
+/// `check`: everything `build` finds, plus every way `out/snapshots/` is not what `build`
+/// would leave (a plan that would publish, a stale catalog index).
+pub fn check(inputs: &Inputs) -> Analysis {
+    let mut a = build(inputs);
+    for p in &a.publications {
+        let s = &p.snapshot;
+        let Some(plan) = a.compiled.plans.iter().find(|c| c.slug == s.slug) else {
+            continue;
+        };
+        a.diags.push(
+            Diagnostic::error(
+                Code::LedgerStale,
+                format!(
+                    "`out/snapshots/` is out of date for `{}`: `plancat build` would publish {}",
+                    s.slug, s.plan_version
+                ),
+            )
+            .at(plan.file, 0..0, "changed since the last published version")
+            .with_help(format!(
+                "{}; run `plancat build` and commit `out/snapshots/`",
+                p.reasons.join("; ")
+            )),
+        );
+    }
+    if a.ledger.catalog_stale {
+        a.diags.push(catalog_index_stale(&a.ledger));
+    }
+    diag::sort(&mut a.diags, &a.compiled.sources);
+    a
+}
+
+impl Analysis {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    pub fn sources(&self) -> &Sources {
+        &self.compiled.sources
+    }
+
+    /// `39 plans: 2 published, 34 unchanged, 3 drafts not published`.
+    pub fn summary(&self) -> String {
+        let (live, drafts) = self.counts();
+        let published = self.publications.len();
+        format!(
+            "{}: {published} published, {} unchanged, {} not published",
+            plural(self.compiled.plans.len(), "plan"),
+            live - published,
+            plural(drafts, "draft")
+        )
+    }
+
+    /// `39 plans: 36 snapshots up to date, 3 drafts not published`.
+    pub fn check_summary(&self) -> String {
+        let (live, drafts) = self.counts();
+        format!(
+            "{}: {} up to date, {} not published",
+            plural(self.compiled.plans.len(), "plan"),
+            plural(live, "snapshot"),
+            plural(drafts, "draft")
+        )
+    }
+
+    /// How many pages the site has.
+    pub fn pages(&self) -> usize {
+        self.site.keys().filter(|p| p.ends_with(".html")).count()
+    }
+
+    /// What `build` would publish, field by field, for `slugs` (all when empty). An unknown
+    /// slug is an error naming the closest one.
+    pub fn diffs(&self, slugs: &[String]) -> Result<Vec<PlanDiff>, String> {
+        if let Some(slug) = slugs.iter().find(|s| !self.compiled.slugs.contains(*s)) {
+            return Err(no_plan(slug, &self.compiled));
+        }
+        let mut diffs = diff::diffs(&self.publications, &self.ledger);
+        diffs.retain(|d| slugs.is_empty() || slugs.iter().any(|s| s == d.slug.as_str()));
+        Ok(diffs)
+    }
+
+    /// Plans that are published (live or retired), and drafts.
+    fn counts(&self) -> (usize, usize) {
+        let plans = &self.compiled.plans;
+        let live = plans.iter().filter(|p| p.status() != Status::Draft).count();
+        (live, plans.len() - live)
+    }
+}
+
+/// `explain`: the applied value(s) at `path` of a plan and the layers behind each.
+pub enum Explained {
+    Text(String),
+    /// The plan has errors: these, sorted, in `compiled.sources`.
+    Broken(Compiled, Vec<Diagnostic>),
+    /// No such plan or path: the message says what exists.
+    Unknown(String),
+}
+
+pub fn explain(plans: &[InputFile], slug: &str, path: &str) -> Explained {
+    let mut compiled = compile::compile(plans);
+    let Some(plan) = compiled.plans.iter().find(|p| p.slug.as_str() == slug) else {
+        if compiled.failed.contains(slug) {
+            let mut diags = std::mem::take(&mut compiled.diags.0);
+            diag::sort(&mut diags, &compiled.sources);
+            return Explained::Broken(compiled, diags);
+        }
+        return Explained::Unknown(no_plan(slug, &compiled));
+    };
+    let path = KeyPath::parse(path);
+    match explain::explain(plan, path.segs(), &compiled.sources, &compiled.locks) {
+        Ok(text) => Explained::Text(text),
+        Err(message) => Explained::Unknown(message),
+    }
+}
+
+/// `verify`: the published ledger on its own — hashes, version order, fallbacks, indexes.
+pub struct Verified {
+    pub ledger: Ledger,
+    pub sources: Sources,
+    pub diags: Vec<Diagnostic>,
+}
+
+pub fn verify(files: &LedgerFiles) -> Verified {
+    let mut sources = Sources::default();
+    let (ledger, mut diags) = ledger::load(files, &mut sources);
+    if ledger.catalog_stale {
+        diags.push(catalog_index_stale(&ledger));
+    }
+    diag::sort(&mut diags, &sources);
+    Verified {
+        ledger,
+        sources,
+        diags,
+    }
+}
+
+impl Verified {
+    pub fn has_errors(&self) -> bool {
+        self.diags.iter().any(Diagnostic::is_error)
+    }
+
+    /// `39 plans, 40 published versions`.
+    pub fn summary(&self) -> String {
+        let versions: usize = self
+            .ledger
+            .slugs
+            .values()
+            .map(|s| s.index.versions.len())
+            .sum();
+        format!(
+            "{}, {}",
+            plural(self.ledger.slugs.len(), "plan"),
+            plural(versions, "published version")
+        )
+    }
+}
+
+/// What `yank` changes, and what clients resolve afterwards.
+pub struct Yank {
+    /// The one file that changes: the slug's index.
+    pub changes: LedgerFiles,
+    /// `1.0.0 is in force at …` or `nothing is in force at …`, for new subscribers.
+    pub fallback: String,
+}
+
+/// Withdraws (`yanked = Some`) or restores (`None`) a published version. `Err` is a message:
+/// the ledger does not verify (with its diagnostics), or there is no such version.
+pub fn yank(
+    files: &LedgerFiles,
+    slug: &str,
+    version: &Version,
+    yanked: Option<Yanked>,
+    at: Instant,
+) -> Result<Yank, YankError> {
+    let verified = verify(files);
+    if verified.has_errors() {
+        return Err(YankError::Unverified(Box::new(verified)));
+    }
+    let changes =
+        yank::set_yanked(&verified.ledger, slug, version, yanked).map_err(YankError::Refused)?;
+    let index: &SlugIndex = &yank::index_after(&verified.ledger, slug, &changes);
+    let fallback = in_force(index, at, Audience::New)
+        .map_or(format!("nothing is in force at {at}"), |v| {
+            format!("{} is in force at {at}", v.plan_version)
+        });
+    Ok(Yank { changes, fallback })
+}
+
+pub enum YankError {
+    /// The ledger does not verify: nothing is changed.
+    Unverified(Box<Verified>),
+    /// No such slug or version, or it is already in that state.
+    Refused(String),
+}
+
+/// `the catalog index is out of date`: derived from the per-slug indexes, so `build` rewrites it.
+fn catalog_index_stale(ledger: &Ledger) -> Diagnostic {
+    Diagnostic::error(
+        Code::LedgerStale,
+        format!(
+            "the catalog index `out/snapshots/index.json` is out of date: {}",
+            ledger.catalog_differences.join("; ")
+        ),
+    )
+    .with_help("it is derived from the per-slug indexes: `plancat build` rewrites it")
+}
+
+/// `no plan `x``, with the closest slug when one is close.
+fn no_plan(slug: &str, compiled: &Compiled) -> String {
+    let hint = diag::did_you_mean(slug, compiled.slugs.iter().map(String::as_str))
+        .map(|s| format!(" ({s})"))
+        .unwrap_or_default();
+    format!("no plan `{slug}`{hint}")
+}
+
+/// `1 plan`, `2 plans`.
+pub fn plural(n: usize, what: &str) -> String {
+    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
+}
+
+/// How many errors and warnings a list holds.
+pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
+    let errors = diags
+        .iter()
+        .filter(|d| d.severity == Severity::Error)
+        .count();
+    (errors, diags.len() - errors)
+}

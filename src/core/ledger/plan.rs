@@ -1,0 +1,261 @@
+//! Version planning: for every live or retired plan, whether its content changed since the
+//! latest published version, and if so the new version, its bump and its reasons.
+//!
+//! Invariant: no clock — `effective_from` is passed in; a published file is never planned
+//! again.
+
+use semver::Version;
+
+use super::{Ledger, Published, bump};
+use crate::core::compile::CompiledPlan;
+use crate::core::diag::{Code, Diagnostic};
+use crate::core::model::api::Status;
+use crate::core::model::ids::Instant;
+use crate::core::path::Seg;
+use plancat_consumer::hash::content_hash;
+use plancat_consumer::wire::{Bump, Computed, FORMAT_VERSION, Snapshot};
+
+/// A new version `build` will publish.
+#[derive(Debug)]
+pub struct Publication {
+    pub snapshot: Snapshot,
+    pub bump: Option<Bump>,
+    /// What changed since the latest published version, typed (empty for a first version).
+    pub changes: Vec<bump::Change>,
+    /// The lines the index records: every change's, and notes such as a requested version.
+    pub reasons: Vec<String>,
+}
+
+/// Decides, for every live or retired plan, whether its content changed since the latest
+/// published version, and if so the new version. Drafts are never published.
+pub fn plan(
+    plans: &[CompiledPlan],
+    ledger: &Ledger,
+    default_effective: Instant,
+) -> (Vec<Publication>, Vec<Diagnostic>) {
+    let mut out = Vec::new();
+    let mut diags = Vec::new();
+    for p in plans.iter().filter(|p| p.status() == Status::Draft) {
+        if let Some(latest) = ledger
+            .slugs
+            .get(p.slug.as_str())
+            .and_then(Published::max_version)
+        {
+            diags.push(
+                Diagnostic::warning(
+                    Code::DraftAfterPublish,
+                    format!("`{}` is a draft, but version {latest} of it is published and stays in force", p.slug),
+                )
+                .at(p.file, 0..0, "draft plan")
+                .with_help("to withdraw a published plan, set its status to `retired` and build"),
+            );
+        }
+    }
+    for p in plans.iter().filter(|p| p.status() != Status::Draft) {
+        let plan = p.published();
+        let computed: Computed = p.computed.clone();
+        let hash = content_hash(&plancat_consumer::wire::Content {
+            slug: &p.slug,
+            kind: p.kind,
+            project: &p.project,
+            catalog: p.catalog(),
+            plan: &plan,
+            computed: &computed,
+        });
+        let loaded = ledger.slugs.get(p.slug.as_str());
+        if loaded.is_some_and(|l| !l.verified) || ledger.broken.contains(p.slug.as_str()) {
+            continue;
+        }
+        let latest = loaded.and_then(Published::latest);
+        if latest.is_some_and(|l| l.content_hash == hash) {
+            continue;
+        }
+        let (bump, changes, required) = match latest {
+            None => (None, Vec::new(), Version::new(1, 0, 0)),
+            Some(prev) => {
+                let new = plancat_consumer::wire::Content {
+                    slug: &p.slug,
+                    kind: p.kind,
+                    project: &p.project,
+                    catalog: p.catalog(),
+                    plan: &plan,
+                    computed: &computed,
+                };
+                let (b, r) = bump::classify(&comparable(&prev.content()), &comparable(&new))
+                    .unwrap_or_else(|| {
+                        let same = bump::Change {
+                            kind: bump::ChangeKind::Reencoded,
+                            reason: "re-encoded".into(),
+                        };
+                        (Bump::Patch, vec![same])
+                    });
+                let base = loaded
+                    .and_then(Published::max_version)
+                    .unwrap_or(&prev.plan_version);
+                (Some(b), r, bump::next(base, b))
+            }
+        };
+        let mut reasons: Vec<String> = if changes.is_empty() {
+            vec!["first published version".to_string()]
+        } else {
+            changes.iter().map(bump::Change::line).collect()
+        };
+        let release = p.release();
+        let version = match &release.version {
+            Some(asked)
+                if loaded
+                    .and_then(Published::max_version)
+                    .is_some_and(|m| asked <= m) =>
+            {
+                diags.push(at_release(p, "version", Code::VersionTooLow, format!(
+                    "`release.version` {asked} of `{}` is already published; the next version must be above {}",
+                    p.slug,
+                    loaded.and_then(Published::max_version).map(ToString::to_string).unwrap_or_default()
+                ), format!("remove `release.version` (the change needs {required}) or raise it")));
+                continue;
+            }
+            Some(asked) if *asked < required => {
+                diags.push(at_release(p, "version", Code::VersionTooLow, format!(
+                    "`release.version` {asked} of `{}` is lower than the {required} its changes require",
+                    p.slug
+                ), format!("{}; a plan may ask for a higher version, never a lower one", reasons.join("; "))));
+                continue;
+            }
+            Some(asked) => {
+                if *asked > required {
+                    reasons.push(format!(
+                        "version {asked} requested by `release.version` ({required} would do)"
+                    ));
+                }
+                asked.clone()
+            }
+            None => required,
+        };
+        let effective_from = release.effective_from.unwrap_or(default_effective);
+        if let Some(prev) = latest
+            && effective_from <= prev.effective_from
+        {
+            let (what, help) = if release.effective_from.is_some() {
+                (
+                    "`release.effective_from`",
+                    "schedule the change after the previous version".to_string(),
+                )
+            } else {
+                ("the effective time", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
+            };
+            diags.push(at_release(
+                p,
+                "effective_from",
+                Code::EffectiveFromBackwards,
+                format!(
+                    "{what} {effective_from} of `{}` is not after {} of the previous version {}",
+                    p.slug, prev.effective_from, prev.plan_version
+                ),
+                help,
+            ));
+            continue;
+        }
+        // Grandfathering: existing subscribers get the version later, never earlier, and
+        // never before they got the previous one.
+        let existing_from = release.existing_from;
+        if let Some(existing) = existing_from {
+            let previous = latest
+                .map(|prev| prev.existing_from.unwrap_or(prev.effective_from))
+                .filter(|p| existing < *p);
+            if existing < effective_from || previous.is_some() {
+                let after = previous.map_or(effective_from, |p| p.max(effective_from));
+                diags.push(at_release(
+                    p,
+                    "existing_from",
+                    Code::EffectiveFromBackwards,
+                    format!(
+                        "`release.existing_from` {existing} of `{}` is before {after}, when {}",
+                        p.slug,
+                        if previous.is_some() { "existing subscribers got the previous version" } else { "the version takes effect" }
+                    ),
+                    "existing subscribers get a version at `effective_from` or later, and after the previous one".into(),
+                ));
+                continue;
+            }
+        }
+        let rollback_to = loaded
+            .and_then(Published::latest_live)
+            .map(|v| v.plan_version.clone());
+        let mut snapshot = Snapshot {
+            format_version: FORMAT_VERSION,
+            slug: p.slug.clone(),
+            kind: p.kind,
+            project: p.project.clone(),
+            plan_version: version,
+            effective_from,
+            existing_from,
+            rollback_to,
+            content_hash: String::new(),
+            catalog: p.catalog().clone(),
+            plan,
+            computed,
+        };
+        snapshot.content_hash = hash;
+        out.push(Publication {
+            snapshot,
+            bump,
+            changes,
+            reasons,
+        });
+    }
+    (out, diags)
+}
+
+/// A snapshot's content as one flat table — `kind`, `project`, `catalog`, the API's or
+/// product's own fields, and the computed values — the view bumps and diffs compare, so
+/// reasons read `tiers.growth.price…` rather than `plan.api.tiers…`.
+pub fn comparable(c: &plancat_consumer::wire::Content<'_>) -> serde_json::Value {
+    strip_plan_tag(serde_json::json!({
+        "kind": c.kind,
+        "project": c.project,
+        "catalog": c.catalog,
+        "plan": c.plan,
+        "computed": c.computed,
+    }))
+}
+
+fn strip_plan_tag(mut v: serde_json::Value) -> serde_json::Value {
+    if let Some(plan) = v.get_mut("plan")
+        && let Some(inner) = plan.as_object().and_then(|o| o.values().next()).cloned()
+    {
+        *plan = inner;
+    }
+    let mut flat = serde_json::Map::new();
+    if let serde_json::Value::Object(o) = v {
+        for (k, val) in o {
+            match (k.as_str(), val) {
+                ("plan" | "computed", serde_json::Value::Object(inner)) => flat.extend(inner),
+                (_, other) => {
+                    flat.insert(k, other);
+                }
+            }
+        }
+    }
+    serde_json::Value::Object(flat)
+}
+
+fn at_release(
+    p: &CompiledPlan,
+    field: &str,
+    code: Code,
+    message: String,
+    help: String,
+) -> Diagnostic {
+    let n = p
+        .tree
+        .locate(&[Seg::Key("release".into()), Seg::Key(field.into())]);
+    let is_field = n.origin.key.is_some() && n.origin.file == p.file && n.table().is_none();
+    let (file, span) = if is_field {
+        (n.origin.file, n.origin.span.clone())
+    } else {
+        (p.file, 0..0)
+    };
+    Diagnostic::error(code, message)
+        .at(file, span, "here")
+        .with_help(help)
+}

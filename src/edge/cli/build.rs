@@ -1,0 +1,60 @@
+//! `plancat build`: check the catalog, publish new snapshot versions, render the site.
+
+use super::{Ctx, Format, Outcome, Output};
+use crate::core::build;
+use crate::core::model::ids::Instant;
+use crate::core::rules;
+use crate::edge::{EdgeError, fs};
+
+/// Check the catalog and publish new snapshot versions to `out/snapshots/`.
+#[derive(clap::Args)]
+#[command(after_help = "Examples:
+  plancat build
+  plancat build --effective-from 2027-01-01T00:00:00Z
+  plancat build --format github")]
+pub struct Args {
+    /// When new versions take effect, unless a plan's `release.effective_from` says
+    /// otherwise (RFC 3339; default: now). Time-dependent rules are checked at it.
+    #[arg(long, value_name = "TIME", value_parser = super::parse_instant)]
+    effective_from: Option<Instant>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let _lock = fs::LedgerLock::exclusive(cx.root)?;
+    fs::clear_staging(cx.root)?;
+    let a = build::build(&fs::read_inputs(cx.root, cx.now, args.effective_from)?);
+    if out.report(&a.diags, a.sources(), args.format, &rules::docs()) {
+        out.error("could not build: nothing was published");
+        return Ok(Outcome::Problems);
+    }
+    fs::write_ledger(cx.root, &a.changes)?;
+    for path in a.changes.keys() {
+        out.detail("Wrote", &format!("`out/snapshots/{path}`"));
+    }
+    let site_written = fs::write_site(cx.root, &a.site)?;
+    if a.ledger.catalog_stale {
+        out.status("Rewriting", "the catalog index `out/snapshots/index.json`");
+    }
+    for p in &a.publications {
+        let s = &p.snapshot;
+        let why = p.reasons.first().map(String::as_str).unwrap_or_default();
+        let more = match p.reasons.len() {
+            0 | 1 => String::new(),
+            n => format!(" and {} more", n - 1),
+        };
+        out.status(
+            "Publishing",
+            &format!("{} {} ({why}{more})", s.slug, s.plan_version),
+        );
+    }
+    let site = if site_written {
+        "to `out/site/`"
+    } else {
+        "(`out/site/` was up to date)"
+    };
+    out.status("Rendered", &format!("{} pages {site}", a.pages()));
+    out.status("Finished", &a.summary());
+    Ok(Outcome::Clean)
+}

@@ -1,0 +1,128 @@
+//! The command line (clap derive): one file per command, each a few dozen lines of argument
+//! handling and output over [`crate::core::build`]. One exit path: [`main`] maps outcomes to 0
+//! (clean), 1 (problems in the catalog), 2 (usage, I/O or internal error).
+
+mod build;
+mod check;
+mod diff;
+mod explain;
+mod output;
+mod resolve;
+mod rules;
+mod schema;
+mod verify;
+mod yank;
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use output::{Format, Output, Verbosity};
+
+use super::EdgeError;
+use crate::core::model::ids::Instant;
+
+#[derive(Parser)]
+#[command(
+    name = "plancat",
+    version,
+    about = "Compile layered plan and catalog files into versioned snapshots",
+    after_help = "Run `plancat <COMMAND> --help` for a command's options and examples."
+)]
+pub struct Cli {
+    /// The catalog's root directory (holding `plans/`).
+    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
+    root: PathBuf,
+    /// When to colour output; `auto` colours each stream that is a terminal, honouring
+    /// NO_COLOR and CLICOLOR_FORCE.
+    #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
+    color: output::ColorChoice,
+    /// The moment the run treats as now (RFC 3339). Default: `SOURCE_DATE_EPOCH` (seconds
+    /// since 1970) when set, else the system clock. Pin it for reproducible runs.
+    #[arg(long, global = true, value_name = "TIME", value_parser = parse_instant)]
+    now: Option<Instant>,
+    /// Print only problems (no status lines).
+    #[arg(short, long, global = true, conflicts_with = "verbose")]
+    quiet: bool,
+    /// Print more: every plan checked, every file written.
+    #[arg(short, long, global = true)]
+    verbose: bool,
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    Build(build::Args),
+    Check(check::Args),
+    Diff(diff::Args),
+    Explain(explain::Args),
+    Resolve(resolve::Args),
+    Yank(yank::Args),
+    Verify(verify::Args),
+    Rules(rules::Args),
+    Schema(schema::Args),
+}
+
+/// Problems in the catalog (exit 1), as opposed to success (0) or an [`EdgeError`] (2).
+pub enum Outcome {
+    Clean,
+    Problems,
+}
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let code = if e.use_stderr() { 2 } else { 0 };
+            let _ = e.print();
+            return ExitCode::from(code);
+        }
+    };
+    let verbosity = match (cli.quiet, cli.verbose) {
+        (true, _) => Verbosity::Quiet,
+        (_, true) => Verbosity::Verbose,
+        _ => Verbosity::Normal,
+    };
+    let mut out = Output::new(cli.color, verbosity);
+    match run(&cli, &mut out) {
+        Ok(Outcome::Clean) => ExitCode::SUCCESS,
+        Ok(Outcome::Problems) => ExitCode::from(1),
+        Err(e) => {
+            out.error(&e.to_string());
+            ExitCode::from(2)
+        }
+    }
+}
+
+/// What every command may use: the catalog root and the moment of the run.
+pub struct Ctx<'a> {
+    pub root: &'a std::path::Path,
+    pub now: Instant,
+}
+
+fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let cx = Ctx {
+        root: &cli.root,
+        now: match cli.now {
+            Some(t) => t,
+            None => super::clock::now()?,
+        },
+    };
+    match &cli.command {
+        Command::Build(a) => build::run(a, &cx, out),
+        Command::Check(a) => check::run(a, &cx, out),
+        Command::Diff(a) => diff::run(a, &cx, out),
+        Command::Explain(a) => explain::run(a, &cx, out),
+        Command::Resolve(a) => resolve::run(a, &cx, out),
+        Command::Yank(a) => yank::run(a, &cx, out),
+        Command::Verify(a) => verify::run(a, &cx, out),
+        Command::Rules(a) => rules::run(a, out),
+        Command::Schema(a) => schema::run(a, &cx, out),
+    }
+}
+
+fn parse_instant(s: &str) -> Result<Instant, String> {
+    Instant::parse(s)
+}
