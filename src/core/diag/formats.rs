@@ -273,6 +273,14 @@ fn property(s: &str) -> String {
     data(s).replace(':', "%3A").replace(',', "%2C")
 }
 
+/// A code's one-line summary: a catalog rule's own, or the built-in check's.
+fn code_summary(code: super::Code, rules: &[RuleDoc]) -> &'static str {
+    match code {
+        super::Code::Rule(c) => rules.iter().find(|r| r.code == c).map_or("", |r| r.summary),
+        other => other.summary(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -292,13 +300,5 @@ mod tests {
              title=P0201 a key the schema does not define (with a suggestion)::\
              unknown field `x` (100%25)%0Ahelp: line one%0Aline two\n"
         );
-    }
-}
-
-/// A code's one-line summary: a catalog rule's own, or the built-in check's.
-fn code_summary(code: super::Code, rules: &[RuleDoc]) -> &'static str {
-    match code {
-        super::Code::Rule(c) => rules.iter().find(|r| r.code == c).map_or("", |r| r.summary),
-        other => other.summary(),
     }
 }
