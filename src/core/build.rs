@@ -163,9 +163,9 @@ impl Analysis {
         let published = self.publications.len();
         format!(
             "{}: {published} published, {} unchanged, {} not published",
-            plural(self.compiled.plans.len(), "plan"),
+            diag::count(self.compiled.plans.len(), "plan"),
             live - published,
-            plural(drafts, "draft")
+            diag::count(drafts, "draft")
         )
     }
 
@@ -174,9 +174,9 @@ impl Analysis {
         let (live, drafts) = self.counts();
         format!(
             "{}: {} up to date, {} not published",
-            plural(self.compiled.plans.len(), "plan"),
-            plural(live, "snapshot"),
-            plural(drafts, "draft")
+            diag::count(self.compiled.plans.len(), "plan"),
+            diag::count(live, "snapshot"),
+            diag::count(drafts, "draft")
         )
     }
 
@@ -266,8 +266,8 @@ impl Verified {
             .sum();
         format!(
             "{}, {}",
-            plural(self.ledger.slugs.len(), "plan"),
-            plural(versions, "published version")
+            diag::count(self.ledger.slugs.len(), "plan"),
+            diag::count(versions, "published version")
         )
     }
 }
@@ -328,11 +328,6 @@ fn no_plan(slug: &str, compiled: &Compiled) -> String {
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
     format!("no plan `{slug}`{hint}")
-}
-
-/// `1 plan`, `2 plans`.
-pub fn plural(n: usize, what: &str) -> String {
-    format!("{n} {what}{}", if n == 1 { "" } else { "s" })
 }
 
 /// How many errors and warnings a list holds.

@@ -5,7 +5,7 @@
 //! silently skipped.
 
 use crate::core::diag::{Code, Diagnostic};
-use crate::core::model::ids::Slug;
+use crate::core::model::ids::{SLUG_RULE, Slug};
 use crate::core::parse::Format;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -63,18 +63,15 @@ pub fn classify(path: &str) -> Result<PlanPath, Box<Diagnostic>> {
         ));
     };
     let stem = name.rsplit_once('.').map_or(name, |(s, _)| s).to_string();
-    if layer != LayerKind::Core
-        && let Err(e) = Slug::new(&stem)
-    {
+    if layer != LayerKind::Core && Slug::new(&stem).is_err() {
         return Err(Box::new(
             Diagnostic::error(
                 Code::InvalidFileName,
                 format!("file name `{name}` is not a valid slug"),
             )
             .with_help(format!(
-                "a {} file is named after its slug; {}",
+                "a {} file is named after its slug; {SLUG_RULE}",
                 layer.name(),
-                e.split_once(": ").map_or(e.as_str(), |(_, h)| h)
             )),
         ));
     }

@@ -161,6 +161,17 @@ pub fn suggest<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) ->
         .map(|(_, _, c)| c)
 }
 
+/// The one pluralisation: `1 plan`, `2 plans`, `1.5 months` — `count` as shown, `one` when it
+/// is exactly one.
+pub fn plural(count: impl std::fmt::Display, one: bool, what: &str) -> String {
+    format!("{count} {what}{}", if one { "" } else { "s" })
+}
+
+/// `plural` for whole numbers.
+pub fn count(n: usize, what: &str) -> String {
+    plural(n, n == 1, what)
+}
+
 /// The one "did you mean" phrasing: `did you mean `x`?`, when a candidate is close.
 pub fn did_you_mean<'a>(
     word: &str,

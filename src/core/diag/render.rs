@@ -68,10 +68,11 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
 
 /// The closing summary line, e.g. `2 errors, 1 warning`.
 pub fn summary(errors: usize, warnings: usize) -> String {
-    fn n(count: usize, what: &str) -> String {
-        format!("{count} {what}{}", if count == 1 { "" } else { "s" })
-    }
-    format!("{}, {}", n(errors, "error"), n(warnings, "warning"))
+    format!(
+        "{}, {}",
+        super::count(errors, "error"),
+        super::count(warnings, "warning")
+    )
 }
 
 /// Spans from parsers can end past the text or split a character; snap them to char boundaries.

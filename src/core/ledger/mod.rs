@@ -9,14 +9,15 @@
 //! - `yank`: withdrawing and restoring versions.
 
 pub mod bump;
-pub mod load;
-pub mod plan;
-pub mod render;
-pub mod yank;
+pub(crate) mod load;
+pub(crate) mod plan;
+pub(crate) mod render;
+pub(crate) mod yank;
 
-pub use load::{in_force, load, orphans};
-pub use plan::{Publication, comparable, plan};
+pub(crate) use load::{in_force, load, orphans};
+pub use plan::Publication;
+pub(crate) use plan::{comparable, plan};
 pub use plancat_consumer::check::{
     CATALOG_INDEX, Files as LedgerFiles, LEDGER_DIR, Loaded as Ledger, Published, pretty,
 };
-pub use render::render;
+pub(crate) use render::render;

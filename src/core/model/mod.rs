@@ -7,7 +7,7 @@ pub mod levels;
 pub mod policy;
 
 // The published vocabulary lives in the wire-contract crate, shared with child APIs.
-pub use plancat_consumer::model::{api, catalog, ids, money, product};
+pub use plancat_consumer::model::{api, catalog, ids, interval, money, product};
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};

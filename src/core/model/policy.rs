@@ -1,6 +1,7 @@
 //! Policies (the `[policy]` table): pricing guardrails, quota, trial, promotion and notice
 //! policy. Core sets them; projects and products may override what core does not lock.
 
+use super::interval::Interval;
 use std::collections::BTreeMap;
 
 use rust_decimal::Decimal;
@@ -108,13 +109,12 @@ pub struct NoticePolicy {
 }
 
 impl IntervalRanges {
-    /// The range for `one_time`, `monthly` or `yearly`.
-    pub fn get(&self, interval: &str) -> Option<&MoneyRange> {
+    /// The range for an interval.
+    pub fn get(&self, interval: Interval) -> Option<&MoneyRange> {
         match interval {
-            "one_time" => self.one_time.as_ref(),
-            "monthly" => self.monthly.as_ref(),
-            "yearly" => self.yearly.as_ref(),
-            _ => None,
+            Interval::OneTime => self.one_time.as_ref(),
+            Interval::Monthly => self.monthly.as_ref(),
+            Interval::Yearly => self.yearly.as_ref(),
         }
     }
 }

@@ -38,10 +38,9 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 .report(
                     plan,
                     format!(
-                        "live API `{}` has {} live frontend product{}; it needs at least 2 to launch",
+                        "live API `{}` has {}; it needs at least 2 to launch",
                         plan.slug,
-                        fronts.len(),
-                        if fronts.len() == 1 { "" } else { "s" }
+                        crate::core::diag::count(fronts.len(), "live frontend product"),
                     ),
                 )
                 .label(plan.loc("api.status"), "live")

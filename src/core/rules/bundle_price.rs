@@ -1,6 +1,7 @@
 //! R0206 bundle-price: a bundle's stated price equals the price computed from its components.
 
 use super::{Context, Findings, Level, Rule, RuleName};
+use crate::core::model::interval::Interval;
 use crate::core::model::money::Percent;
 use crate::core::model::product::ProductPrice;
 
@@ -46,7 +47,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
 }
 
 struct Mismatch {
-    interval: &'static str,
+    interval: Interval,
     currency: String,
     stated: String,
     computed: String,
@@ -63,14 +64,13 @@ fn mismatches(
         return Vec::new();
     };
     let mut out = Vec::new();
-    for (interval, s, c) in [
-        ("one_time", &stated.one_time, &computed.one_time),
-        ("monthly", &stated.monthly, &computed.monthly),
-        ("yearly", &stated.yearly, &computed.yearly),
-    ] {
-        let Some(s) = s else { continue };
+    for interval in Interval::ALL {
+        let Some(s) = stated.get(interval) else {
+            continue;
+        };
+        let c = computed.get(interval);
         for (cur, amount) in &s.0 {
-            let got = c.as_ref().and_then(|c| c.get(*cur));
+            let got = c.and_then(|c| c.get(*cur));
             if got == Some(*amount) {
                 continue;
             }

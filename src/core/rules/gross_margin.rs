@@ -1,6 +1,7 @@
 //! R0205 gross-margin: a tier's (or add-on's, or recurring product's) margin over its
 //! infrastructure cost is at least the minimum.
 
+use crate::core::model::interval::Interval;
 use rust_decimal::Decimal;
 
 use super::{Context, Findings, Level, Rule, RuleName};
@@ -83,9 +84,12 @@ fn one(
     };
     let twelve = Decimal::from(12);
     let candidates = [
-        ("monthly", monthly.and_then(|p| p.get(cur)).map(|m| m.0)),
         (
-            "yearly",
+            Interval::Monthly,
+            monthly.and_then(|p| p.get(cur)).map(|m| m.0),
+        ),
+        (
+            Interval::Yearly,
             yearly.and_then(|p| p.get(cur)).map(|y| y.0 / twelve),
         ),
     ];
@@ -95,7 +99,7 @@ fn one(
         };
         let margin = ((price - cost.0) / price * Decimal::ONE_HUNDRED).round_dp(1);
         if margin < min.0 {
-            let per = if interval == "yearly" {
+            let per = if interval == Interval::Yearly {
                 " (yearly ÷ 12)"
             } else {
                 ""
@@ -115,7 +119,7 @@ fn one(
             .also(plan.loc("policy.guardrails.min_gross_margin"), "minimum set here")
             .help({
                 let least = cost.0 / (Decimal::ONE - min.0 / Decimal::ONE_HUNDRED);
-                if interval == "yearly" {
+                if interval == Interval::Yearly {
                     format!("at this cost the yearly price must be at least {} {cur} a year", money(least * twelve, cur))
                 } else {
                     format!("at this cost the monthly price must be at least {} {cur}", money(least, cur))

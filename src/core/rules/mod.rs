@@ -49,7 +49,7 @@ pub struct Rule {
     pub summary: &'static str,
     /// The long explanation, with a bad and a good example, for `plancat rules CODE`.
     pub explanation: &'static str,
-    pub check: fn(&Context<'_>, &mut Findings),
+    pub(crate) check: fn(&Context<'_>, &mut Findings),
 }
 
 /// Every rule, in code order.
@@ -154,7 +154,7 @@ pub fn describe(key: &str) -> Result<String, String> {
 }
 
 /// What rules see: every compiled plan, and what `build` is about to publish.
-pub struct Context<'a> {
+pub(crate) struct Context<'a> {
     pub plans: &'a [CompiledPlan],
     pub apis: BTreeMap<&'a str, &'a CompiledPlan>,
     pub products: BTreeMap<&'a str, &'a CompiledPlan>,
@@ -208,7 +208,7 @@ impl<'a> Context<'a> {
 
 /// What one rule found, each finding tied to the plan whose levels decide it.
 #[derive(Default)]
-pub struct Findings {
+pub(crate) struct Findings {
     found: Vec<(Slug, Diagnostic)>,
 }
 
@@ -224,7 +224,7 @@ impl Findings {
 }
 
 /// Runs every rule and returns its findings at their levels, `allow`ed ones dropped.
-pub fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
+pub(crate) fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
     let by_slug: BTreeMap<&Slug, &CompiledPlan> = cx.plans.iter().map(|p| (&p.slug, p)).collect();
     let mut out = Vec::new();
     for rule in RULES {

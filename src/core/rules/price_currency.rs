@@ -55,15 +55,11 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         }
         if let Some(product) = plan.product() {
             let p = &product.price;
-            for (interval, price) in [
-                ("one_time", &p.one_time),
-                ("monthly", &p.monthly),
-                ("yearly", &p.yearly),
-            ] {
+            for (interval, price) in p.by_interval() {
                 prices.extend(
                     price
                         .iter()
-                        .map(|p| (format!("product.price.{interval}"), p)),
+                        .map(|p| (format!("product.price.{interval}"), *p)),
                 );
             }
         }

@@ -2,6 +2,7 @@
 
 use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::compile::CompiledPlan;
+use crate::core::model::interval::Interval;
 use crate::core::model::money::Price;
 use crate::core::model::policy::PricedKind;
 use crate::core::model::product::ProductKind;
@@ -24,24 +25,20 @@ Good:
     check,
 };
 
-const INTERVALS: [&str; 3] = ["one_time", "monthly", "yearly"];
-
 fn check(cx: &Context<'_>, out: &mut Findings) {
     for plan in cx.plans {
         if let Some(api) = plan.api() {
             for (id, t) in &api.tiers {
                 let p = &t.price;
-                for (interval, price) in [("monthly", &p.monthly), ("yearly", &p.yearly)] {
+                for (interval, price) in p.by_interval() {
                     let at = format!("api.tiers.{id}.price.{interval}");
-                    one(out, plan, PricedKind::Api, interval, price.as_ref(), &at);
+                    one(out, plan, PricedKind::Api, interval, price, &at);
                 }
             }
             for (id, a) in &api.addons {
-                for (interval, price) in
-                    [("monthly", &a.price.monthly), ("yearly", &a.price.yearly)]
-                {
+                for (interval, price) in a.price.by_interval() {
                     let at = format!("api.addons.{id}.price.{interval}");
-                    one(out, plan, PricedKind::Addon, interval, price.as_ref(), &at);
+                    one(out, plan, PricedKind::Addon, interval, price, &at);
                 }
             }
         }
@@ -56,18 +53,13 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 (Some(computed), ProductKind::Bundle) => (computed, "product.bundle"),
                 _ => (&product.price, "product.price"),
             };
-            for interval in INTERVALS {
-                let p = match interval {
-                    "one_time" => &price.one_time,
-                    "monthly" => &price.monthly,
-                    _ => &price.yearly,
-                };
+            for (interval, p) in price.by_interval() {
                 let at = if base == "product.bundle" {
                     base.to_string()
                 } else {
                     format!("{base}.{interval}")
                 };
-                one(out, plan, kind, interval, p.as_ref(), &at);
+                one(out, plan, kind, interval, p, &at);
             }
         }
     }
@@ -77,7 +69,7 @@ fn one(
     out: &mut Findings,
     plan: &CompiledPlan,
     kind: PricedKind,
-    interval: &str,
+    interval: Interval,
     price: Option<&Price>,
     at: &str,
 ) {
@@ -95,7 +87,7 @@ fn one(
         return;
     };
     let guard = format!("policy.guardrails.price.{}.{interval}", kind.name());
-    let here = if at.ends_with(interval) {
+    let here = if at.ends_with(interval.as_str()) {
         plan.loc(&format!("{at}.{cur}"))
     } else {
         plan.loc(at)

@@ -5,6 +5,7 @@ use std::collections::BTreeMap;
 use super::{Context, Findings, Level, Rule, RuleName};
 use crate::core::model::api::{Feature, Limit, Tier};
 use crate::core::model::ids::Slug;
+use crate::core::model::interval::Interval;
 use crate::core::model::money::Money;
 
 pub static RULE: Rule = Rule {
@@ -49,7 +50,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         }
         // The most any lower tier offers (or charges), and which tier that is: each tier is
         // compared with everything below it, not only with its neighbour.
-        let mut price: BTreeMap<&str, (Money, &Slug)> = BTreeMap::new();
+        let mut price: BTreeMap<Interval, (Money, &Slug)> = BTreeMap::new();
         let mut seats: Option<(Limit, &Slug)> = None;
         let mut quotas: BTreeMap<&Slug, (Limit, &Slug)> = BTreeMap::new();
         let mut features: BTreeMap<&Slug, (Limit, &Slug)> = BTreeMap::new();
@@ -61,11 +62,11 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 )
             };
             if !t.price.contact_sales {
-                for (interval, p) in [("monthly", &t.price.monthly), ("yearly", &t.price.yearly)] {
-                    let Some(amount) = p.as_ref().and_then(|p| p.get(cur)) else {
+                for (interval, p) in t.price.by_interval() {
+                    let Some(amount) = p.and_then(|p| p.get(cur)) else {
                         continue;
                     };
-                    if let Some((lo_amount, lo)) = price.get(interval).filter(|(m, _)| amount < *m)
+                    if let Some((lo_amount, lo)) = price.get(&interval).filter(|(m, _)| amount < *m)
                     {
                         out.report(
                             plan,

@@ -85,15 +85,20 @@ fn one(
         out.report(
             plan,
             format!(
-                "`{at}.yearly` is {} month{} of the monthly price; the allowed range is {} to {} months",
-                months.normalize(),
-                if months == Decimal::ONE { "" } else { "s" },
+                "`{at}.yearly` is {} of the monthly price; the allowed range is {} to {} months",
+                crate::core::diag::plural(months.normalize(), months == Decimal::ONE, "month"),
                 range.min.0.normalize(),
                 range.max.0.normalize()
             ),
         )
-        .label(plan.loc(&format!("{at}.yearly.{cur}")), format!("{} × monthly", months.normalize()))
-        .also(plan.loc("policy.guardrails.yearly_months"), "range set here")
+        .label(
+            plan.loc(&format!("{at}.yearly.{cur}")),
+            format!("{} × monthly", months.normalize()),
+        )
+        .also(
+            plan.loc("policy.guardrails.yearly_months"),
+            "range set here",
+        )
         .help(format!(
             "with a monthly price of {} {cur}, a yearly price between {} and {} {cur} fits",
             m.to_string_in(cur),

@@ -3,7 +3,8 @@
 use clap::ValueEnum;
 
 use super::{Ctx, Format, Outcome, Output};
-use crate::core::build::{self, plural};
+use crate::core::build;
+use crate::core::diag::count;
 use crate::core::diff::{DiffReport, human};
 use crate::core::model::ids::Instant;
 use crate::core::rules;
@@ -56,7 +57,7 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             out.stdout_diff(&human(&diffs, args.lines));
             let summary = match diffs.len() {
                 0 => "nothing would be published".to_string(),
-                n => format!("{} would publish a new version", plural(n, "plan")),
+                n => format!("{} would publish a new version", count(n, "plan")),
             };
             out.status("Diffed", &summary);
         }

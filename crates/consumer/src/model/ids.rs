@@ -16,8 +16,24 @@ pub struct Slug(String);
 pub const SLUG_PATTERN: &str = "^[a-z0-9]+(-[a-z0-9]+)*$";
 const SLUG_MAX: usize = 64;
 
+/// What a valid slug looks like, as a help line.
+pub const SLUG_RULE: &str =
+    "use 1 to 64 lowercase letters, digits and single hyphens, like `growth-plus`";
+
+/// A string that is not a valid slug.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SlugError(pub String);
+
+impl fmt::Display for SlugError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "invalid slug `{}`: {SLUG_RULE}", self.0)
+    }
+}
+
+impl std::error::Error for SlugError {}
+
 impl Slug {
-    pub fn new(s: &str) -> Result<Self, String> {
+    pub fn new(s: &str) -> Result<Self, SlugError> {
         let ok = !s.is_empty()
             && s.len() <= SLUG_MAX
             && s.split('-').all(|w| {
@@ -28,9 +44,7 @@ impl Slug {
         if ok {
             Ok(Slug(s.to_string()))
         } else {
-            Err(format!(
-                "invalid slug `{s}`: use 1 to {SLUG_MAX} lowercase letters, digits and single hyphens, like `growth-plus`"
-            ))
+            Err(SlugError(s.to_string()))
         }
     }
 
@@ -46,8 +60,8 @@ impl fmt::Display for Slug {
 }
 
 impl std::str::FromStr for Slug {
-    type Err = String;
-    fn from_str(s: &str) -> Result<Self, String> {
+    type Err = SlugError;
+    fn from_str(s: &str) -> Result<Self, SlugError> {
         Slug::new(s)
     }
 }
@@ -129,6 +143,15 @@ mod tests {
         ] {
             assert!(Slug::new(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn the_slug_rule_states_the_real_limit() {
+        assert!(SLUG_RULE.contains(&format!("1 to {SLUG_MAX} ")));
+        assert_eq!(
+            Slug::new("Pro").unwrap_err().to_string(),
+            format!("invalid slug `Pro`: {SLUG_RULE}")
+        );
     }
 
     #[test]

@@ -8,5 +8,6 @@
 pub mod api;
 pub mod catalog;
 pub mod ids;
+pub mod interval;
 pub mod money;
 pub mod product;
