@@ -110,3 +110,26 @@ fn imported(code: &str, depth: usize) -> Vec<String> {
     }
     out
 }
+
+/// A child API that depends on `plancat-consumer` builds none of the compiler's machinery.
+#[test]
+fn the_consumer_crate_pulls_in_no_compiler_dependency() {
+    let o = std::process::Command::new(env!("CARGO"))
+        .args(["tree", "--locked", "-p", "plancat-consumer", "-e", "normal"])
+        .args(["--prefix", "none", "--format", "{p}"])
+        .current_dir(env!("CARGO_MANIFEST_DIR"))
+        .output()
+        .expect("cargo runs");
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let tree = String::from_utf8(o.stdout).unwrap();
+    let crates: BTreeSet<&str> = tree
+        .lines()
+        .filter_map(|l| l.split_whitespace().next())
+        .collect();
+    assert!(crates.contains("serde_json") && crates.contains("sha2"), "{tree}");
+    for heavy in [
+        "plancat", "jsonschema", "minijinja", "clap", "toml", "walkdir", "regex",
+    ] {
+        assert!(!crates.contains(heavy), "plancat-consumer depends on `{heavy}`:\n{tree}");
+    }
+}

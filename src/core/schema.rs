@@ -191,6 +191,21 @@ impl Transform for Partial {
     }
 }
 
+/// Whether `key` matches a schema's `patternProperties` pattern. The patterns are the few of
+/// plancat's own schemas, each compiled once per process.
+fn pattern_matches(pattern: &str, key: &str) -> bool {
+    use std::collections::HashMap;
+    use std::sync::{LazyLock, Mutex};
+    static COMPILED: LazyLock<Mutex<HashMap<String, Option<regex::Regex>>>> =
+        LazyLock::new(Mutex::default);
+    let mut compiled = COMPILED.lock().unwrap_or_else(|e| e.into_inner());
+    compiled
+        .entry(pattern.to_string())
+        .or_insert_with(|| regex::Regex::new(pattern).ok())
+        .as_ref()
+        .is_some_and(|r| r.is_match(key))
+}
+
 /// The subschemas that can describe the instance at `path` (following `$ref`, `anyOf`, `oneOf`,
 /// `allOf`, `properties`, `additionalProperties` and `items`).
 pub fn subschemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {
@@ -208,9 +223,7 @@ pub fn subschemas_at<'a>(root: &'a Value, path: &[Seg]) -> Vec<&'a Value> {
                             .and_then(Value::as_object)
                             .and_then(|p| {
                                 p.iter()
-                                    .find(|(re, _)| {
-                                        regex::Regex::new(re).is_ok_and(|r| r.is_match(k))
-                                    })
+                                    .find(|(re, _)| pattern_matches(re, k))
                                     .map(|(_, v)| v)
                             })
                     })

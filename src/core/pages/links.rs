@@ -5,8 +5,13 @@ use std::collections::BTreeMap;
 
 use crate::core::diag::{Code, Diagnostic};
 
+/// `href="…"` and `src="…"` attributes, compiled once per process.
+static ATTR: std::sync::LazyLock<regex::Regex> = std::sync::LazyLock::new(|| {
+    regex::Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid regex")
+});
+
 pub fn check(files: &BTreeMap<String, Vec<u8>>) -> Vec<Diagnostic> {
-    let attr = regex::Regex::new(r#"(?:href|src)="([^"]*)""#).expect("valid regex");
+    let attr = &*ATTR;
     let mut out = Vec::new();
     for (page, bytes) in files.iter().filter(|(p, _)| p.ends_with(".html")) {
         let html = String::from_utf8_lossy(bytes);
