@@ -126,10 +126,22 @@ fn the_consumer_crate_pulls_in_no_compiler_dependency() {
         .lines()
         .filter_map(|l| l.split_whitespace().next())
         .collect();
-    assert!(crates.contains("serde_json") && crates.contains("sha2"), "{tree}");
+    assert!(
+        crates.contains("serde_json") && crates.contains("sha2"),
+        "{tree}"
+    );
     for heavy in [
-        "plancat", "jsonschema", "minijinja", "clap", "toml", "walkdir", "regex",
+        "plancat",
+        "jsonschema",
+        "minijinja",
+        "clap",
+        "toml",
+        "walkdir",
+        "regex",
     ] {
-        assert!(!crates.contains(heavy), "plancat-consumer depends on `{heavy}`:\n{tree}");
+        assert!(
+            !crates.contains(heavy),
+            "plancat-consumer depends on `{heavy}`:\n{tree}"
+        );
     }
 }

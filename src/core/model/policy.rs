@@ -130,9 +130,3 @@ impl PricedKind {
         }
     }
 }
-
-impl MonthsRange {
-    pub fn contains(&self, months: Decimal) -> bool {
-        self.min.0 <= months && months <= self.max.0
-    }
-}

@@ -97,8 +97,12 @@ fn one(
         let Some(price) = per_month.filter(|p| *p > Decimal::ZERO) else {
             continue;
         };
-        let margin = ((price - cost.0) / price * Decimal::ONE_HUNDRED).round_dp(1);
-        if margin < min.0 {
+        // Exact: (price − cost) / price < min % ⟺ (price − cost) × 100 < min × price (price > 0).
+        if (price - cost.0) * Decimal::ONE_HUNDRED < min.0 * price {
+            // Shown rounded down, so the figure shown is below the minimum too.
+            let margin = ((price - cost.0) / price * Decimal::ONE_HUNDRED)
+                .round_dp_with_strategy(2, rust_decimal::RoundingStrategy::ToNegativeInfinity)
+                .normalize();
             let per = if interval == Interval::Yearly {
                 " (yearly ÷ 12)"
             } else {
@@ -156,7 +160,31 @@ mod tests {
         assert_eq!(
             run(&RULE, &files),
             [
-                "plans/projects/shop-api.toml:20:25: gross margin of `api.tiers.pro` is 40.0 % on its monthly price, below the minimum of 60 %"
+                "plans/projects/shop-api.toml:20:25: gross margin of `api.tiers.pro` is 40 % on its monthly price, below the minimum of 60 %"
+            ]
+        );
+    }
+
+    #[test]
+    fn the_minimum_is_exact() {
+        // Cost 10, minimum 60 %: the margin is 60 % at a price of exactly 25.
+        super::super::testing::boundary(
+            &RULE,
+            "plans/projects/shop-api.toml",
+            "price.monthly = { USD = \"50\" }",
+            "price.monthly = { USD = \"{}\" }",
+            &[("24.99", true), ("25", false), ("25.01", false)],
+        );
+        // 59.98 % must not be rounded up to 60 % and pass.
+        let files = edit(
+            "plans/projects/shop-api.toml",
+            "price.monthly = { USD = \"50\" }",
+            "price.monthly = { USD = \"24.99\" }",
+        );
+        assert_eq!(
+            run(&RULE, &files),
+            [
+                "plans/projects/shop-api.toml:20:25: gross margin of `api.tiers.pro` is 59.98 % on its monthly price, below the minimum of 60 %"
             ]
         );
     }

@@ -100,10 +100,20 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                         let Some(price) = price.filter(|p| p.0 > Decimal::ZERO) else {
                             continue;
                         };
-                        let percent = (off.0 / price.0 * Decimal::ONE_HUNDRED).round_dp(1);
-                        if percent > max.0 {
+                        // Exact: off / price > max % ⟺ off × 100 > max × price (price > 0).
+                        if off.0 * Decimal::ONE_HUNDRED > max.0 * price.0 {
+                            // Shown rounded up, so the figure shown is above the maximum too.
+                            let percent = (off.0 / price.0 * Decimal::ONE_HUNDRED)
+                                .round_dp_with_strategy(
+                                    2,
+                                    rust_decimal::RoundingStrategy::ToPositiveInfinity,
+                                )
+                                .normalize();
                             let most = Money(
-                                (price.0 * max.0 / Decimal::ONE_HUNDRED).round_dp(cur.exponent()),
+                                (price.0 * max.0 / Decimal::ONE_HUNDRED).round_dp_with_strategy(
+                                    cur.exponent(),
+                                    rust_decimal::RoundingStrategy::ToNegativeInfinity,
+                                ),
                             );
                             out.report(
                                 plan,
@@ -157,7 +167,7 @@ mod tests {
         assert_eq!(
             run(&RULE, &files),
             [
-                "plans/products/shop-front.toml:10:26: promotion `deal` takes 45.00 USD off `shop-front` (49.00 USD): 91.8 %, above the maximum discount of 30 %"
+                "plans/products/shop-front.toml:10:26: promotion `deal` takes 45.00 USD off `shop-front` (49.00 USD): 91.84 %, above the maximum discount of 30 %"
             ]
         );
     }
@@ -183,5 +193,30 @@ mod tests {
                 "plans/products/shop-bundle.toml:7:12: the bundle's discount of 45 % is above the maximum discount of 30 %",
             ]
         );
+    }
+
+    #[test]
+    fn the_maximum_is_exact() {
+        // 30 % of 49.00 is 14.70: exactly the maximum.
+        let promo = |off: &str| {
+            let mut files = base();
+            let front = files
+                .iter_mut()
+                .find(|(p, _)| p.ends_with("shop-front.toml"))
+                .unwrap();
+            front.1.push_str(&format!("\n[product.promotions.deal]\nname = \"Deal\"\noff = {{ {off} }}\nvalid_from = 2026-01-01T00:00:00Z\n"));
+            run(&RULE, &files)
+        };
+        assert!(promo("amount = { USD = \"14.69\" }").is_empty());
+        assert!(promo("amount = { USD = \"14.70\" }").is_empty());
+        assert_eq!(
+            promo("amount = { USD = \"14.71\" }"),
+            [
+                "plans/products/shop-front.toml:10:26: promotion `deal` takes 14.71 USD off `shop-front` (49.00 USD): 30.03 %, above the maximum discount of 30 %"
+            ]
+        );
+        assert!(promo("percent = \"29.99\"").is_empty());
+        assert!(promo("percent = 30").is_empty());
+        assert_eq!(promo("percent = \"30.01\"").len(), 1);
     }
 }

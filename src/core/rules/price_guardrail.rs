@@ -166,4 +166,23 @@ mod tests {
             ]
         );
     }
+
+    #[test]
+    fn the_range_is_exact() {
+        // API monthly prices from 10 to 1000.
+        super::super::testing::boundary(
+            &RULE,
+            "plans/projects/shop-api.toml",
+            "price.monthly = { USD = \"20\" }",
+            "price.monthly = { USD = \"{}\" }",
+            &[
+                ("9.99", true),
+                ("10", false),
+                ("10.01", false),
+                ("999.99", false),
+                ("1000", false),
+                ("1000.01", true),
+            ],
+        );
+    }
 }

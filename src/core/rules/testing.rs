@@ -96,6 +96,21 @@ pub fn edit(path: &str, from: &str, to: &str) -> Vec<(String, String)> {
     files
 }
 
+/// Boundary cases of one rule: `original` in `path` replaced by `template` with `{}` set to
+/// each value, and whether the rule must then report. Rules decide on exact values, so just
+/// below, at and just above a limit must each come out right.
+pub fn boundary(rule: &Rule, path: &str, original: &str, template: &str, cases: &[(&str, bool)]) {
+    for (value, reports) in cases {
+        let found = run(rule, &edit(path, original, &template.replace("{}", value)));
+        assert_eq!(
+            !found.is_empty(),
+            *reports,
+            "{} with {value}: {found:?}",
+            rule.name
+        );
+    }
+}
+
 /// Compiles a catalog that must compile cleanly.
 fn compiled(files: &[(String, String)]) -> Compiled {
     let inputs: Vec<InputFile> = files

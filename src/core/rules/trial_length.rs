@@ -54,4 +54,15 @@ mod tests {
         );
         assert!(run(&RULE, &base()).is_empty());
     }
+
+    #[test]
+    fn the_maximum_is_exact() {
+        super::super::testing::boundary(
+            &RULE,
+            "plans/projects/shop-api.toml",
+            "trial_days = 14",
+            "trial_days = {}",
+            &[("29", false), ("30", false), ("31", true)],
+        );
+    }
 }

@@ -80,8 +80,14 @@ fn one(
     if m.0 <= Decimal::ZERO {
         return;
     }
-    let months = (y.0 / m.0).round_dp(2);
-    if !range.contains(months) {
+    // Exact: min ≤ yearly / monthly ≤ max ⟺ min × monthly ≤ yearly ≤ max × monthly.
+    if !(range.min.0 * m.0 <= y.0 && y.0 <= range.max.0 * m.0) {
+        // Shown to two places, or four when two would print a value inside the range.
+        let exact = y.0 / m.0;
+        let months = match exact.round_dp(2) {
+            r if range.min.0 <= r && r <= range.max.0 => exact.round_dp(4),
+            r => r,
+        };
         out.report(
             plan,
             format!(
@@ -102,8 +108,16 @@ fn one(
         .help(format!(
             "with a monthly price of {} {cur}, a yearly price between {} and {} {cur} fits",
             m.to_string_in(cur),
-            Money((m.0 * range.min.0).round_dp(cur.exponent())).to_string_in(cur),
-            Money((m.0 * range.max.0).round_dp(cur.exponent())).to_string_in(cur)
+            Money((m.0 * range.min.0).round_dp_with_strategy(
+                cur.exponent(),
+                rust_decimal::RoundingStrategy::ToPositiveInfinity
+            ))
+            .to_string_in(cur),
+            Money((m.0 * range.max.0).round_dp_with_strategy(
+                cur.exponent(),
+                rust_decimal::RoundingStrategy::ToNegativeInfinity
+            ))
+            .to_string_in(cur)
         ));
     }
 }
@@ -130,6 +144,39 @@ mod tests {
             [
                 "plans/projects/shop-api.toml:10:24: `api.tiers.basic.price.yearly` is 13 months of the monthly price; the allowed range is 9 to 12 months"
             ]
+        );
+    }
+
+    #[test]
+    fn the_range_is_exact() {
+        // Monthly 20, 9 to 12 months: 180 to 240 a year.
+        super::super::testing::boundary(
+            &RULE,
+            "plans/projects/shop-api.toml",
+            "USD = \"200\"",
+            "USD = \"{}\"",
+            &[
+                ("179.99", true),
+                ("180", false),
+                ("180.01", false),
+                ("239.99", false),
+                ("240", false),
+                ("240.01", true),
+            ],
+        );
+    }
+
+    #[test]
+    fn a_value_just_outside_never_prints_as_the_edge() {
+        let files = edit(
+            "plans/projects/shop-api.toml",
+            "USD = \"200\"",
+            "USD = \"240.01\"",
+        );
+        let found = run(&RULE, &files);
+        assert!(
+            found[0].contains("is 12.0005 months of the monthly price"),
+            "{found:?}"
         );
     }
 }
