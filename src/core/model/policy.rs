@@ -4,7 +4,6 @@
 use super::interval::Interval;
 use std::collections::BTreeMap;
 
-use rust_decimal::Decimal;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
