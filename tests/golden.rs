@@ -1,5 +1,6 @@
 //! Golden tests: each folder under `tests/cases/` is a catalog (`in/`), the command to run
-//! (`args`, default `build --effective-from 2026-01-01T00:00:00Z`), and what must come out:
+//! (`args`, default `build --effective-from 2026-01-01T00:00:00Z --now 2026-01-01T00:00:00Z`;
+//! "now" is otherwise pinned by `SOURCE_DATE_EPOCH`, see `common`), and what must come out:
 //! the exit `status`, the exact `stderr`, the exact `stdout` (a `stdout` file, recorded only
 //! when the command prints something there; none means it must print nothing), and the `out/`
 //! tree — the generated `out/site/` only in cases named `site-*`. A missing file and an extra
@@ -12,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use libtest_mimic::{Arguments, Failed, Trial};
 
-const DEFAULT_ARGS: &str = "build --effective-from 2026-01-01T00:00:00Z";
+const DEFAULT_ARGS: &str = "build --effective-from 2026-01-01T00:00:00Z --now 2026-01-01T00:00:00Z";
 
 fn main() {
     let args = Arguments::from_args();

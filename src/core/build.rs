@@ -78,7 +78,7 @@ pub fn build(inputs: &Inputs) -> Analysis {
     let cx = rules::Context::new(
         &compiled.plans,
         &compiled.slugs,
-        effective_from,
+        (inputs.now, effective_from),
         &publications,
     );
     let rule_diags = rules::run(&cx);

@@ -8,6 +8,11 @@ use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_plancat");
 
+/// The moment every test run of the binary treats as now, unless it passes `--now`:
+/// 2026-12-01T00:00:00Z, when the shipped example's committed ledger is in force and its
+/// promotion is running. No test reads the clock.
+pub const NOW_EPOCH: &str = "1796083200";
+
 /// The repository root (the shipped example catalog lives here).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -20,6 +25,7 @@ pub fn plancat(root: &Path, args: &[&str]) -> Output {
         .arg(root)
         .args(args)
         .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
         .output()
         .expect("the plancat binary runs")
 }

@@ -182,6 +182,10 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
             format!("changed {what}: {arrow}"),
         );
     }
+    // Page settings (`catalog.cta.contact_sales` is a button label, not the tier flag): copy.
+    if is_presentation(path) {
+        return change(ChangeKind::Copy, format!("changed {what}"));
+    }
     if is_currency(path)
         && let (Some(o), Some(n)) = (decimal(old), decimal(new))
     {
@@ -290,11 +294,15 @@ fn change(kind: ChangeKind, reason: String) -> Change {
 }
 
 fn is_copy(path: &[String]) -> bool {
-    let presentation = path.first().is_some_and(|s| s == "catalog")
-        && path.last().is_some_and(|l| l != "currency");
-    presentation
+    is_presentation(path)
         || path.iter().any(|s| s == "copy")
         || path.last().is_some_and(|l| COPY.contains(&l.as_str()))
+}
+
+/// The catalog's page settings (brand, CTA labels, trust note, locale): everything under
+/// `catalog` but the currency.
+fn is_presentation(path: &[String]) -> bool {
+    path.first().is_some_and(|s| s == "catalog") && path.last().is_some_and(|l| l != "currency")
 }
 
 fn in_promotion(path: &[String]) -> bool {
@@ -556,5 +564,25 @@ mod tests {
         assert_eq!(next(&v, Bump::Major).to_string(), "2.0.0");
         assert_eq!(next(&v, Bump::Minor).to_string(), "1.3.0");
         assert_eq!(next(&v, Bump::Patch).to_string(), "1.2.4");
+    }
+
+    #[test]
+    fn a_page_label_named_like_a_tier_flag_is_copy() {
+        let with_cta = |label: &str| {
+            let mut v = base();
+            v["catalog"] = json!({ "cta": { "contact_sales": label }, "currency": "INR" });
+            v
+        };
+        let (b, r) = classify(&with_cta("Talk to us"), &with_cta("Contact sales")).unwrap();
+        assert_eq!(b, Bump::Patch);
+        assert_eq!(r, ["PATCH: changed `catalog.cta.contact_sales`"]);
+        assert_eq!(kinds(&with_cta("a"), &with_cta("b")), [ChangeKind::Copy]);
+        // The tier flag itself is still what it means to a subscriber.
+        let mut public = base();
+        public["tiers"]["growth"]["price"]["contact_sales"] = json!(false);
+        let mut private = base();
+        private["tiers"]["growth"]["price"]["contact_sales"] = json!(true);
+        assert_eq!(kinds(&public, &private), [ChangeKind::PriceWithdrawn]);
+        assert_eq!(kinds(&private, &public), [ChangeKind::PricePublished]);
     }
 }

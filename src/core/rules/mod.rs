@@ -161,8 +161,12 @@ pub(crate) struct Context<'a> {
     /// Slugs of every plan file, compiled or not (a reference to a plan that failed is not
     /// "unknown": its own errors are reported).
     pub slugs: &'a BTreeSet<String>,
-    /// The moment the run publishes for (`--effective-from`, else now).
+    /// The real moment of the run (`--now`, `SOURCE_DATE_EPOCH` or the clock): notice is
+    /// measured from it.
     pub now: Instant,
+    /// When new versions take effect unless a plan schedules them (`--effective-from`, else
+    /// `now`): what a published version holds is checked at it (expired promotions).
+    pub at: Instant,
     pub publications: &'a [Publication],
 }
 
@@ -170,7 +174,7 @@ impl<'a> Context<'a> {
     pub fn new(
         plans: &'a [CompiledPlan],
         slugs: &'a BTreeSet<String>,
-        now: Instant,
+        (now, at): (Instant, Instant),
         publications: &'a [Publication],
     ) -> Self {
         let apis = plans
@@ -189,6 +193,7 @@ impl<'a> Context<'a> {
             products,
             slugs,
             now,
+            at,
             publications,
         }
     }

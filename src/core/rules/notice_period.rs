@@ -12,7 +12,9 @@ pub static RULE: Rule = Rule {
     explanation: "\
 `policy.notice.price_increase_days` is how much notice existing subscribers get before they
 pay more. A new version that raises a price must reach them at least that long after the
-moment it is published (`--effective-from`, else now): schedule the whole version with
+moment it is published — the real time of the run (`--now`, `SOURCE_DATE_EPOCH` or the clock),
+never `--effective-from`, so a build on 1 December for 1 January gives 31 days' notice.
+Schedule the whole version with
 `release.effective_from`, or grandfather existing subscribers with `release.existing_from`
 and charge new customers at once.
 
@@ -90,7 +92,14 @@ mod tests {
     /// Publishes `base()`, raises the basic tier's price, and runs the rule at 2026-06-01 with
     /// the given `[release]` line.
     fn findings(release: &str) -> Vec<String> {
+        findings_for("2026-06-01T00:00:00Z", release)
+    }
+
+    /// The same, for versions that take effect at `effective_from` by default (as
+    /// `--effective-from` sets), built at 2026-06-01.
+    fn findings_for(effective_from: &str, release: &str) -> Vec<String> {
         let now = Instant::parse("2026-06-01T00:00:00Z").unwrap();
+        let at = Instant::parse(effective_from).unwrap();
         let inputs = |raise: bool| -> Vec<InputFile> {
             base()
                 .into_iter()
@@ -117,9 +126,9 @@ mod tests {
         let mut sources = crate::core::source::Sources::default();
         let (ledger, _) = crate::core::ledger::load(&files, &mut sources);
         let v2 = compile(&inputs(true));
-        let (publications, diags) = plan(&v2.plans, &ledger, now);
+        let (publications, diags) = plan(&v2.plans, &ledger, at);
         assert!(diags.is_empty(), "{diags:?}");
-        let cx = Context::new(&v2.plans, &v2.slugs, now, &publications);
+        let cx = Context::new(&v2.plans, &v2.slugs, (now, at), &publications);
         let mut f = Findings::default();
         (RULE.check)(&cx, &mut f);
         f.found.iter().map(|(_, d)| d.message.clone()).collect()
@@ -131,6 +140,18 @@ mod tests {
             findings("effective_from = 2026-06-10T00:00:00Z"),
             [
                 "`shop-api` 2.0.0 reaches existing subscribers at 2026-06-10T00:00:00Z with 9 days' notice; price increases need 30 days' notice"
+            ]
+        );
+    }
+
+    #[test]
+    fn notice_counts_from_the_real_moment_of_publishing() {
+        // Built on 1 June for 1 July: 30 days' notice, whatever `--effective-from` says.
+        assert!(findings_for("2026-07-01T00:00:00Z", "").is_empty());
+        assert_eq!(
+            findings_for("2026-06-20T00:00:00Z", ""),
+            [
+                "`shop-api` 2.0.0 reaches existing subscribers at 2026-06-20T00:00:00Z with 19 days' notice; price increases need 30 days' notice"
             ]
         );
     }

@@ -21,7 +21,7 @@ Good: remove the promotion (`_remove = [\"launch20\"]` if it is inherited), or e
 fn check(cx: &Context<'_>, out: &mut Findings) {
     for plan in cx.plans {
         for (at, id, p) in promotions::of(plan) {
-            if let Some(until) = p.valid_until.filter(|u| *u <= cx.now) {
+            if let Some(until) = p.valid_until.filter(|u| *u <= cx.at) {
                 out.report(plan, format!("promotion `{id}` expired at {until}"))
                     .label(plan.loc(&format!("{at}.valid_until")), "in the past")
                     .help("remove the promotion, or move `valid_until` into the future");

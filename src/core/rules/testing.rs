@@ -138,7 +138,7 @@ fn now() -> Instant {
 /// `path:line:col: message` — the compile itself must be clean.
 pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
     let compiled = compiled(files);
-    let cx = Context::new(&compiled.plans, &compiled.slugs, now(), &[]);
+    let cx = Context::new(&compiled.plans, &compiled.slugs, (now(), now()), &[]);
     let mut findings = Findings::default();
     (rule.check)(&cx, &mut findings);
     findings
@@ -156,7 +156,7 @@ pub fn run(rule: &Rule, files: &[(String, String)]) -> Vec<String> {
 /// Runs every rule with levels applied, as `build` does.
 pub fn run_all(files: &[(String, String)]) -> Vec<(crate::core::diag::Severity, String)> {
     let compiled = compiled(files);
-    let cx = Context::new(&compiled.plans, &compiled.slugs, now(), &[]);
+    let cx = Context::new(&compiled.plans, &compiled.slugs, (now(), now()), &[]);
     super::run(&cx)
         .into_iter()
         .map(|d| (d.severity, format!("{}: {}", d.code, d.message)))
