@@ -31,6 +31,7 @@ pub mod model;
 pub mod resolve;
 pub mod wire;
 
+use check::CATALOG_INDEX;
 pub use model::ids::{Instant, Slug};
 pub use resolve::Audience;
 pub use wire::{CatalogIndex, FORMAT_VERSION, PublishedPlan, SlugIndex, Snapshot, VersionEntry};
@@ -158,16 +159,52 @@ impl Ledger {
             .find(|(s, _)| s.as_str() == slug)
             .map(|(_, e)| e)
             .ok_or_else(|| Error::UnknownSlug(slug.to_string()))?;
-        read_json(&self.dir, &entry.index)
+        // The catalog index names each slug's index; it may name only that.
+        let expected = format!("{slug}/index.json");
+        if entry.index != expected {
+            return Err(Error::Tampered {
+                file: CATALOG_INDEX.into(),
+                message: format!("`{slug}`'s index is `{}`, not `{expected}`", entry.index),
+            });
+        }
+        let index: SlugIndex = read_json(&self.dir, &expected)?;
+        if index.slug.as_str() != slug || index.kind != entry.kind || index.project != entry.project
+        {
+            return Err(Error::Tampered {
+                file: expected,
+                message: format!("it describes `{}`, not `{slug}`", index.slug),
+            });
+        }
+        Ok(index)
     }
 
     /// The verified snapshot of `slug` in force at `at` for `audience`.
     pub fn resolve(&self, slug: &str, at: Instant, audience: Audience) -> Result<Snapshot, Error> {
         let index = self.index(slug)?;
         let entry = in_force(&index, at, audience)?;
-        let path = self.dir.join(slug).join(&entry.file);
-        let bytes = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
-        verify(entry, &bytes)
+        // A plain `<version>.json` in the slug's folder: never a path elsewhere.
+        let file = format!("{}.json", entry.plan_version);
+        if entry.file != file {
+            return Err(Error::Tampered {
+                file: format!("{slug}/index.json"),
+                message: format!(
+                    "version {} names the file `{}`, not `{file}`",
+                    entry.plan_version, entry.file
+                ),
+            });
+        }
+        let snapshot = verify(entry, &read_capped(&self.dir.join(slug).join(&file))?)?;
+        // The snapshot is the one asked for: its own slug, kind and project say so.
+        if snapshot.slug != index.slug
+            || snapshot.kind != index.kind
+            || snapshot.project != index.project
+        {
+            return Err(Error::Tampered {
+                file: format!("{slug}/{file}"),
+                message: format!("it is a snapshot of `{}`, not of `{slug}`", snapshot.slug),
+            });
+        }
+        Ok(snapshot)
     }
 }
 
@@ -177,9 +214,42 @@ pub fn now() -> Instant {
     Instant(jiff::Timestamp::from_second(secs).expect("now is a valid timestamp"))
 }
 
+/// The largest ledger file a reader accepts (a snapshot is a few KiB; an index grows by a few
+/// hundred bytes per version).
+pub const MAX_FILE_BYTES: u64 = 16 * 1024 * 1024;
+
+/// Reads a ledger file: a regular file (never a FIFO or a device, which could block or never
+/// end) of at most [`MAX_FILE_BYTES`].
+fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
+    use std::io::Read;
+    let io = |source| Error::Io {
+        path: path.to_path_buf(),
+        source,
+    };
+    let meta = std::fs::metadata(path).map_err(io)?;
+    if !meta.is_file() {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidInput,
+            "not a regular file",
+        )));
+    }
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .map_err(io)?
+        .take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    if bytes.len() as u64 > MAX_FILE_BYTES {
+        return Err(io(std::io::Error::new(
+            std::io::ErrorKind::InvalidData,
+            format!("larger than {MAX_FILE_BYTES} bytes"),
+        )));
+    }
+    Ok(bytes)
+}
+
 fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, Error> {
-    let path = dir.join(rel);
-    let bytes = std::fs::read(&path).map_err(|source| Error::Io { path, source })?;
+    let bytes = read_capped(&dir.join(rel))?;
     serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
         file: rel.to_string(),
         message: e.to_string(),
