@@ -121,25 +121,39 @@ pub fn build(inputs: &Inputs) -> Analysis {
 /// would leave (a plan that would publish, a stale catalog index).
 pub fn check(inputs: &Inputs) -> Analysis {
     let mut a = build(inputs);
-    for p in &a.publications {
-        let s = &p.snapshot;
-        let Some(plan) = a.compiled.plans.iter().find(|c| c.slug == s.slug) else {
-            continue;
-        };
-        a.diags.push(
+    // Staleness is summarised once, unlocated, so it sorts after the real errors.
+    if !a.publications.is_empty() {
+        let never_built = inputs.ledger.is_empty();
+        let mut d = if never_built {
+            Diagnostic::error(
+                Code::LedgerStale,
+                "no ledger yet: `out/snapshots/` is empty",
+            )
+            .with_help(format!(
+                "`plancat build` publishes the first versions of {}; commit `out/snapshots/`",
+                diag::count(a.publications.len(), "plan")
+            ))
+        } else {
             Diagnostic::error(
                 Code::LedgerStale,
                 format!(
-                    "`out/snapshots/` is out of date for `{}`: `plancat build` would publish {}",
-                    s.slug, s.plan_version
+                    "`out/snapshots/` is out of date: `plancat build` would publish {}",
+                    diag::count(a.publications.len(), "plan")
                 ),
             )
-            .at(plan.file, 0..0, "changed since the last published version")
-            .with_help(format!(
-                "{}; run `plancat build` and commit `out/snapshots/`",
-                p.reasons.join("; ")
-            )),
-        );
+            .with_help("run `plancat build` and commit `out/snapshots/`")
+        };
+        if !never_built {
+            d.notes = a
+                .publications
+                .iter()
+                .map(|p| {
+                    let s = &p.snapshot;
+                    format!("`{}` {}: {}", s.slug, s.plan_version, p.reasons.join("; "))
+                })
+                .collect();
+        }
+        a.diags.push(d);
     }
     if a.ledger.catalog_stale {
         a.diags.push(catalog_index_stale(&a.ledger));
