@@ -33,6 +33,8 @@ pub struct Problem {
     pub span: Range<usize>,
     /// What to say at the span, if more than "in this file".
     pub label: Option<String>,
+    /// How to fix it, when the kind's usual advice does not fit.
+    pub help: Option<String>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -53,6 +55,14 @@ impl Problem {
             message,
             span: 0..0,
             label: None,
+            help: None,
+        }
+    }
+
+    fn with_help(self, help: String) -> Problem {
+        Problem {
+            help: Some(help),
+            ..self
         }
     }
 
@@ -163,6 +173,21 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
                 continue;
             }
         };
+        if let Some(recorded) = ledger
+            .catalog
+            .entries
+            .iter()
+            .find(|(s, _)| s.as_str() == dir)
+            .and_then(|(_, e)| e.index_sha256.as_ref())
+            && *recorded != file_sha256(bytes)
+        {
+            diags.push(Problem::tampered(
+                &index_path,
+                format!(
+                    "`{LEDGER_DIR}/{index_path}` was modified: its SHA-256 is not the one `{LEDGER_DIR}/{CATALOG_INDEX}` records"
+                ),
+            ));
+        }
         if index.slug.as_str() != dir {
             diags.push(Problem::corrupt(
                 &index_path,
@@ -258,6 +283,24 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
         );
     }
 
+    // A slug the catalog index lists must still have its folder: its versions were published
+    // and must never be published again with other bytes.
+    for (slug, entry) in &ledger.catalog.entries {
+        let prefix = format!("{slug}/");
+        if !files.keys().any(|k| k.starts_with(&prefix)) {
+            ledger.broken.insert(slug.to_string());
+            diags.push(Problem::corrupt(
+                CATALOG_INDEX,
+                format!(
+                    "`{LEDGER_DIR}/{slug}/` is missing, but versions up to {} of `{slug}` were published",
+                    entry.latest
+                ),
+            ).with_help(format!(
+                "restore it from version control (`git checkout -- {LEDGER_DIR}/{slug}`): a published version is never published again"
+            )));
+        }
+    }
+
     // The catalog index is derived from the per-slug indexes.
     let expected = catalog_index(ledger.slugs.iter().map(|(k, l)| (k, &l.index)));
     ledger.catalog_stale =
@@ -298,6 +341,7 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
             message: format!("unexpected file `{LEDGER_DIR}/{path}` in the ledger"),
             span: 0..0,
             label: Some("not listed in any index".into()),
+            help: None,
         });
     }
     (ledger, diags)
@@ -326,6 +370,8 @@ pub fn catalog_index<'a>(
                         project: index.project.clone(),
                         latest,
                         index: format!("{dir}/index.json"),
+                        // Index files are always written as `pretty(index)`.
+                        index_sha256: Some(file_sha256(&pretty(index))),
                     },
                 ))
             })
@@ -427,6 +473,32 @@ pub fn snapshot<'a>(
             name: "content_hash",
             in_file: snap.content_hash,
             in_index: entry.content_hash.clone(),
+        });
+    }
+    // Every field the snapshot carries too: the index cannot move a date or a fallback.
+    let show = |v: Option<String>| v.unwrap_or_else(|| "null".into());
+    let fields = [
+        (
+            "effective_from",
+            snap.effective_from.to_string(),
+            entry.effective_from.to_string(),
+        ),
+        (
+            "existing_from",
+            show(snap.existing_from.map(|t| t.to_string())),
+            show(entry.existing_from.map(|t| t.to_string())),
+        ),
+        (
+            "rollback_to",
+            show(snap.rollback_to.as_ref().map(ToString::to_string)),
+            show(entry.rollback_to.as_ref().map(ToString::to_string)),
+        ),
+    ];
+    if let Some((name, in_file, in_index)) = fields.into_iter().find(|(_, a, b)| a != b) {
+        return Err(Mismatch::IndexField {
+            name,
+            in_file,
+            in_index,
         });
     }
     Ok(snap)

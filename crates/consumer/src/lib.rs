@@ -167,7 +167,19 @@ impl Ledger {
                 message: format!("`{slug}`'s index is `{}`, not `{expected}`", entry.index),
             });
         }
-        let index: SlugIndex = read_json(&self.dir, &expected)?;
+        let bytes = read_capped(&self.dir.join(&expected))?;
+        if let Some(recorded) = &entry.index_sha256
+            && *recorded != hash::file_sha256(&bytes)
+        {
+            return Err(Error::Tampered {
+                file: expected,
+                message: "its SHA-256 does not match the catalog index".into(),
+            });
+        }
+        let index: SlugIndex = serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
+            file: expected.clone(),
+            message: e.to_string(),
+        })?;
         if index.slug.as_str() != slug || index.kind != entry.kind || index.project != entry.project
         {
             return Err(Error::Tampered {

@@ -192,4 +192,10 @@ pub struct CatalogEntry {
     pub latest: Version,
     /// The slug's index, relative to this file.
     pub index: String,
+    /// Hex SHA-256 of the slug's index file, so no field of it (a date, a reason, a
+    /// withdrawal) can be edited unseen: the catalog index → slug index → snapshot chain is
+    /// hashed end to end. Absent only in ledgers written before plancat 0.2 (the next `build`
+    /// adds it).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub index_sha256: Option<String>,
 }

@@ -45,7 +45,7 @@ fn diagnostic(p: Problem, files: &LedgerFiles, sources: &mut Sources) -> Diagnos
     let label = p.label.unwrap_or_else(|| "in this file".into());
     Diagnostic::error(code, p.message)
         .at(file, p.span, label)
-        .with_help(help)
+        .with_help(p.help.unwrap_or_else(|| help.into()))
 }
 
 /// The snapshot of every plan in force at `at` for new subscribers, counting what `build` is

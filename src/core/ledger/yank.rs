@@ -4,7 +4,9 @@ use semver::Version;
 
 use plancat_consumer::wire::{SlugIndex, Yanked};
 
-use super::{LEDGER_DIR, Ledger, LedgerFiles, pretty};
+use plancat_consumer::check::catalog_index;
+
+use super::{CATALOG_INDEX, LEDGER_DIR, Ledger, LedgerFiles, pretty};
 
 /// Withdraws a published version (`yanked = Some(..)`) or restores it (`None`): the slug's
 /// index is the only file that changes; the snapshot stays fetchable and byte-identical.
@@ -46,10 +48,15 @@ pub fn set_yanked(
         _ => {}
     }
     entry.yanked = yanked;
-    Ok(LedgerFiles::from([(
-        format!("{slug}/index.json"),
-        pretty(&index),
-    )]))
+    // The catalog index records every slug index's hash, so it changes with it.
+    let catalog = catalog_index(ledger.slugs.iter().map(|(k, l)| {
+        let i = if k == slug { &index } else { &l.index };
+        (k, i)
+    }));
+    Ok(LedgerFiles::from([
+        (format!("{slug}/index.json"), pretty(&index)),
+        (CATALOG_INDEX.to_string(), pretty(&catalog)),
+    ]))
 }
 
 /// The slug's index after `set_yanked`'s change.
