@@ -65,13 +65,14 @@ fn yank_falls_back_to_rollback_to_and_undo_restores() {
     );
     assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.0.0");
 
-    // Only the slug's index changed; every snapshot file is byte-for-byte the same.
+    // Only the slug's index changed (and the catalog index, which records its hash); every
+    // snapshot file is byte-for-byte the same.
     let after = tree(&dir.path().join("out/snapshots"));
     let changed: Vec<&String> = after
         .keys()
         .filter(|k| before.get(*k) != after.get(*k))
         .collect();
-    assert_eq!(changed, ["aurora-storefront/index.json"]);
+    assert_eq!(changed, ["aurora-storefront/index.json", "index.json"]);
     let index: serde_json::Value =
         serde_json::from_slice(&after["aurora-storefront/index.json"]).unwrap();
     assert_eq!(

@@ -41,6 +41,16 @@ fn edit(path: &Path, from: &str, to: &str) {
     std::fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Records `slug`'s index hash in the catalog index, as a careful forger would.
+fn rehash(dir: &Path, slug: &str) {
+    let catalog = dir.join("index.json");
+    let mut v: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(&catalog).unwrap()).unwrap();
+    let bytes = std::fs::read(dir.join(slug).join("index.json")).unwrap();
+    v["entries"][slug]["index_sha256"] = plancat_consumer::hash::file_sha256(&bytes).into();
+    std::fs::write(&catalog, plancat_consumer::check::pretty(&v)).unwrap();
+}
+
 fn tampered(r: Result<impl std::fmt::Debug, Error>) -> String {
     match r {
         Err(e @ Error::Tampered { .. }) => e.to_string(),
@@ -78,6 +88,9 @@ fn another_plans_snapshot_under_a_slug_is_refused() {
         &format!("\"slug\": \"{A}\""),
     );
     let err = tampered(Ledger::open(&dir).unwrap().resolve(A, at(), Audience::New));
+    assert!(err.contains("does not match the catalog index"), "{err}");
+    rehash(&dir, A);
+    let err = tampered(Ledger::open(&dir).unwrap().resolve(A, at(), Audience::New));
     assert!(
         err.contains(&format!("a snapshot of `{B}`, not of `{A}`")),
         "{err}"
@@ -112,6 +125,7 @@ fn an_index_cannot_name_a_file_outside_its_folder() {
             "\"file\": \"1.0.0.json\"",
             &format!("\"file\": \"{name}\""),
         );
+        rehash(&dir, A);
         let err = tampered(Ledger::open(&dir).unwrap().resolve(A, at(), Audience::New));
         assert!(err.contains("names the file"), "{name}: {err}");
     }
