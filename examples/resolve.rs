@@ -1,8 +1,9 @@
-//! A child API's view of the ledger: which snapshot of a plan is in force now, verified.
+//! A child API's view of the ledger: which snapshot of a plan is in force now (or at a given
+//! RFC 3339 moment), verified.
 //!
-//! `cargo run --example resolve -- out/snapshots shopcore-commerce-api`
+//! `cargo run --example resolve -- out/snapshots shopcore-commerce-api [2026-12-01T00:00:00Z]`
 
-use plancat::consumer::{Audience, Ledger, PublishedPlan, now};
+use plancat::consumer::{Audience, Instant, Ledger, PublishedPlan, now};
 
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut args = std::env::args().skip(1);
@@ -10,7 +11,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let slug = args
         .next()
         .unwrap_or_else(|| "shopcore-commerce-api".into());
-    let at = now();
+    let at = match args.next() {
+        Some(at) => Instant::parse(&at)?,
+        None => now(),
+    };
 
     let ledger = Ledger::open(&dir)?;
     for audience in [Audience::New, Audience::Existing] {

@@ -170,9 +170,18 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
 #[test]
 fn yank_errors_are_clear() {
     let dir = two_versions();
+    let at = "2026-12-02T00:00:00Z";
     let o = plancat(
         dir.path(),
-        &["yank", "aurora-storefront", "9.9.9", "--reason", "x"],
+        &[
+            "yank",
+            "aurora-storefront",
+            "9.9.9",
+            "--reason",
+            "x",
+            "--at",
+            at,
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -181,14 +190,17 @@ fn yank_errors_are_clear() {
     );
     let o = plancat(
         dir.path(),
-        &["yank", "aurora-storefront", "1.1.0", "--undo"],
+        &["yank", "aurora-storefront", "1.1.0", "--undo", "--at", at],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
         "error: aurora-storefront 1.1.0 is not withdrawn\n"
     );
-    let o = plancat(dir.path(), &["yank", "aurora-storefront", "1.1.0"]);
+    let o = plancat(
+        dir.path(),
+        &["yank", "aurora-storefront", "1.1.0", "--at", at],
+    );
     assert_eq!(o.status.code(), Some(2), "a reason is required");
 }
 
@@ -233,7 +245,15 @@ fn resolve_prints_the_verified_snapshot_in_force() {
         stderr(&o),
         "error: no version of `aurora-storefront` is in force at 2020-01-01T00:00:00Z (the first takes effect at 2026-11-22T00:00:00Z)\n"
     );
-    let o = plancat(dir.path(), &["resolve", "aurora-storefrnt"]);
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefrnt",
+            "--at",
+            "2026-12-01T00:00:00Z",
+        ],
+    );
     assert_eq!(
         stderr(&o),
         "error: no plan `aurora-storefrnt` in the ledger\n"
@@ -315,24 +335,28 @@ fn the_consumer_library_rejects_bytes_that_are_not_the_published_file() {
 
 #[test]
 fn the_example_consumer_runs_on_the_shipped_ledger() {
-    // Built by `cargo test`; run it as a child API would.
-    let exe = Path::new(env!("CARGO_MANIFEST_DIR")).join("target/debug/examples/resolve");
-    if !exe.exists() {
-        let o = std::process::Command::new(env!("CARGO"))
-            .args(["build", "-q", "--example", "resolve"])
-            .output()
-            .unwrap();
-        assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
-    }
+    // Run it as a child API would, at a fixed moment (by default it resolves at "now"). Built
+    // every time (a no-op when up to date), so the test never runs a stale copy; it sits next
+    // to the plancat binary, under `examples/`.
+    let o = std::process::Command::new(env!("CARGO"))
+        .args(["build", "-q", "--example", "resolve"])
+        .output()
+        .unwrap();
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    let exe = Path::new(common::BIN)
+        .parent()
+        .unwrap()
+        .join("examples/resolve");
     let o = std::process::Command::new(&exe)
         .arg(common::repo().join("out/snapshots"))
         .arg("shopcore-commerce-api")
+        .arg(common::EXAMPLE_AT)
         .output()
         .unwrap();
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("shopcore-commerce-api 1.0.0 for New subscribers"),
+        out.contains("shopcore-commerce-api 1.0.0 for New subscribers at 2026-12-01T00:00:00Z"),
         "{out}"
     );
     assert!(
