@@ -9,7 +9,8 @@ use std::time::Instant;
 
 use common::{example_copy, plancat, stderr, tree};
 
-const T0: &str = "2026-12-01T00:00:00Z";
+/// Every build and check here runs at this fixed moment, never at "now".
+const T0: &str = common::EXAMPLE_AT;
 
 fn snapshots(root: &Path) -> std::collections::BTreeMap<String, Vec<u8>> {
     tree(&root.join("out/snapshots"))
@@ -83,7 +84,7 @@ fn a_hand_edited_snapshot_fails_check_and_build_refuses() {
     std::fs::write(&file, text.replacen("\"2499.00\"", "\"1.00\"", 1)).unwrap();
     let before = snapshots(dir.path());
 
-    let check = plancat(dir.path(), &["check"]);
+    let check = plancat(dir.path(), &["check", "--effective-from", T0]);
     assert_eq!(check.status.code(), Some(1));
     let err = stderr(&check);
     assert!(err.contains("error[P0501]: published snapshot `out/snapshots/shopcore-commerce-api/1.0.0.json` was modified"), "{err}");
@@ -192,7 +193,11 @@ fn concurrent_builds_do_not_interleave() {
             stderr(&b)
         );
         assert_eq!(snapshots(dir.path()), after);
-        assert!(plancat(dir.path(), &["check"]).status.success());
+        assert!(
+            plancat(dir.path(), &["check", "--effective-from", T0])
+                .status
+                .success()
+        );
     }
 }
 
@@ -273,7 +278,7 @@ fn bad_input_is_a_diagnostic_and_nothing_is_written() {
 #[test]
 fn missing_plans_directory_is_a_usage_error() {
     let dir = tempfile::tempdir().unwrap();
-    let o = plancat(dir.path(), &["check"]);
+    let o = plancat(dir.path(), &["check", "--effective-from", T0]);
     assert_eq!(o.status.code(), Some(2));
     assert!(
         stderr(&o).starts_with("error: no `plans/` directory in"),

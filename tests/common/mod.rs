@@ -8,13 +8,51 @@ use std::process::{Command, Output};
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_plancat");
 
+/// A fixed moment at which the shipped example catalog is clean and its committed ledger is
+/// in force: after the ledger's `effective_from` (2026-11-22) and inside the `launch20`
+/// promotion of `shopcore-commerce-api` (2026-01-01 to 2027-01-01). Every command a test runs
+/// on the example that depends on the time is pinned to it (or another fixed moment), so no
+/// test depends on the wall clock: from 2027-01-01 the promotion has expired, and before
+/// 2026-11-22 no published version is in force.
+pub const EXAMPLE_AT: &str = "2026-12-01T00:00:00Z";
+
 /// The repository root (the shipped example catalog lives here).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `plancat --root <root> <args…>` without colour.
+/// Commands whose outcome depends on the moment they run at, and the flag that pins it.
+const TIMED: [(&str, &str); 5] = [
+    ("build", "--effective-from"),
+    ("check", "--effective-from"),
+    ("diff", "--effective-from"),
+    ("resolve", "--at"),
+    ("yank", "--at"),
+];
+
+/// Refuses a command line whose outcome would depend on the wall clock: a command of
+/// [`TIMED`] without its flag. No test may depend on today's date.
+pub fn pinned<S: AsRef<str>>(args: &[S]) -> Result<(), String> {
+    let args: Vec<&str> = args.iter().map(AsRef::as_ref).collect();
+    let Some((command, flag)) = args.iter().find_map(|a| TIMED.iter().find(|(c, _)| c == a)) else {
+        return Ok(());
+    };
+    let prefix = format!("{flag}=");
+    if args.iter().any(|a| a == flag || a.starts_with(&prefix)) {
+        return Ok(());
+    }
+    Err(format!(
+        "`plancat {}`: `{command}` without `{flag}` runs at the current time; pin it with `{flag} <RFC 3339 time>`",
+        args.join(" ")
+    ))
+}
+
+/// Runs `plancat --root <root> <args…>` without colour. Panics if the command would depend on
+/// the wall clock (see [`pinned`]).
 pub fn plancat(root: &Path, args: &[&str]) -> Output {
+    if let Err(e) = pinned(args) {
+        panic!("{e}");
+    }
     Command::new(BIN)
         .arg("--root")
         .arg(root)
