@@ -63,12 +63,22 @@ fn the_shipped_example_checks_clean() {
 }
 
 #[test]
-fn committed_schemas_match_the_types() {
-    for (name, text) in plancat::core::schema::all() {
-        let committed =
-            std::fs::read_to_string(repo().join("schemas").join(name)).unwrap_or_default();
+fn committed_schemas_are_exactly_what_plancat_schema_writes() {
+    // `plancat schema` into an empty directory writes what the types generate; `schemas/` must
+    // hold exactly those files, byte for byte, and no stale extra one.
+    let dir = tempfile::tempdir().unwrap();
+    let o = plancat(dir.path(), &["schema"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let written = common::tree(&dir.path().join("schemas"));
+    let committed = common::tree(&repo().join("schemas"));
+    assert_eq!(
+        committed.keys().collect::<Vec<_>>(),
+        written.keys().collect::<Vec<_>>(),
+        "the files in schemas/ are not the ones `plancat schema` writes"
+    );
+    for (name, bytes) in &written {
         assert!(
-            committed == text,
+            committed[name] == *bytes,
             "schemas/{name} is out of date: run `cargo run -- schema`"
         );
     }
@@ -90,8 +100,22 @@ fn schema_check_fails_with_a_diff_when_a_schema_drifts() {
         err.contains("error: `schemas/snapshot.schema.json` is out of date"),
         "{err}"
     );
+    // The diff shows the committed line against the generated one.
+    let lines: Vec<&str> = err.lines().collect();
     assert!(
-        err.contains("-    \"hash\"") || err.contains("-  \"hash\"") || err.contains("\"hash\""),
+        lines.contains(&"--- schemas/snapshot.schema.json") && lines.contains(&"+++ generated"),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with('-') && l.contains("\"hash\"")),
+        "{err}"
+    );
+    assert!(
+        lines
+            .iter()
+            .any(|l| l.starts_with('+') && l.contains("\"content_hash\"")),
         "{err}"
     );
 }
