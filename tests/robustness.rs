@@ -335,7 +335,7 @@ fn concurrent_builds_do_not_interleave() {
     }
 }
 
-/// Hostile inputs: each must give a clear diagnostic and exit 1, never a panic, and write
+/// Hostile inputs: each must give a clear diagnostic and exit 1 (a panic exits 101), and write
 /// nothing (a pending publication is held back too).
 #[test]
 fn bad_input_is_a_diagnostic_and_nothing_is_written() {
@@ -400,7 +400,6 @@ fn bad_input_is_a_diagnostic_and_nothing_is_written() {
             "{path}: expected {expected:?} in:\n{}",
             &err[..err.len().min(2000)]
         );
-        assert!(!err.contains("panicked"), "{err}");
         assert_eq!(
             snapshots(dir.path()),
             before,
