@@ -5,6 +5,10 @@ mod common;
 
 use common::{plancat, repo, stderr};
 
+/// The moment the example catalogs are built and checked at: fixed, so that no outcome
+/// depends on today's date (promotions expire, time-dependent rules move).
+const AT: &str = "2026-01-01T00:00:00Z";
+
 #[test]
 fn every_example_catalog_builds_and_checks_clean() {
     let dir = repo().join("examples/catalogs");
@@ -18,14 +22,11 @@ fn every_example_catalog_builds_and_checks_clean() {
     for name in expected {
         let work = tempfile::tempdir().unwrap();
         common::copy_dir(&dir.join(name).join("plans"), &work.path().join("plans"));
-        let build = plancat(
-            work.path(),
-            &["build", "--effective-from", "2026-01-01T00:00:00Z"],
-        );
+        let build = plancat(work.path(), &["build", "--effective-from", AT]);
         let err = stderr(&build);
         assert!(build.status.success(), "{name}: {err}");
         assert!(!err.contains("warning"), "{name}: {err}");
-        let check = plancat(work.path(), &["check"]);
+        let check = plancat(work.path(), &["check", "--effective-from", AT]);
         assert!(check.status.success(), "{name}: {}", stderr(&check));
     }
 }
@@ -43,7 +44,7 @@ fn managed_services_bundles_follow_from_their_components() {
     let text = std::fs::read_to_string(&bundle).unwrap();
     assert!(text.contains("717.60"), "{text}");
     std::fs::write(&bundle, text.replace("717.60", "699.00")).unwrap();
-    let o = plancat(work.path(), &["check"]);
+    let o = plancat(work.path(), &["check", "--effective-from", AT]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(

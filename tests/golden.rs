@@ -1,6 +1,7 @@
 //! Golden tests: each folder under `tests/cases/` is a catalog (`in/`), the command to run
 //! (`args`, default `build --effective-from 2026-01-01T00:00:00Z --now 2026-01-01T00:00:00Z`;
-//! "now" is otherwise pinned by `SOURCE_DATE_EPOCH`, see `common`), and what must come out:
+//! split like a POSIX shell would, so `--reason "wrong price"` is one argument; "now" is
+//! otherwise pinned by `SOURCE_DATE_EPOCH`, see `common`), and what must come out:
 //! the exit `status`, the exact `stderr`, the exact `stdout` (a `stdout` file, recorded only
 //! when the command prints something there; none means it must print nothing), and the `out/`
 //! tree — the generated `out/site/` only in cases named `site-*`. A missing file and an extra
@@ -42,9 +43,8 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         return Err(format!("{} has no `in/` folder", case.display()).into());
     }
     common::copy_dir(&input, work.path());
-    let args_text =
-        std::fs::read_to_string(case.join("args")).unwrap_or_else(|_| DEFAULT_ARGS.into());
-    let args: Vec<&str> = args_text.split_whitespace().collect();
+    let args = args(case)?;
+    let args: Vec<&str> = args.iter().map(String::as_str).collect();
     let output = common::plancat(work.path(), &args);
 
     let status = output
@@ -142,6 +142,30 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         )
         .into())
     }
+}
+
+/// The case's command line: `args` split with shell quoting, or [`DEFAULT_ARGS`].
+fn args(case: &Path) -> Result<Vec<String>, Failed> {
+    let path = case.join("args");
+    let text = match std::fs::read_to_string(&path) {
+        Ok(text) => text,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => DEFAULT_ARGS.into(),
+        Err(e) => return Err(format!("{}: {e}", path.display()).into()),
+    };
+    let args = shlex::split(&text).ok_or_else(|| {
+        format!(
+            "{}: cannot split {text:?} into arguments (an unclosed quote or a trailing backslash?)",
+            path.display()
+        )
+    })?;
+    if args.is_empty() {
+        return Err(format!(
+            "{}: no command (delete the file to run the default)",
+            path.display()
+        )
+        .into());
+    }
+    Ok(args)
 }
 
 fn read(case: &Path, name: &str) -> Result<String, Failed> {

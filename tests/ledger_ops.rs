@@ -171,9 +171,18 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
 #[test]
 fn yank_errors_are_clear() {
     let dir = two_versions();
+    let at = "2026-12-02T00:00:00Z";
     let o = plancat(
         dir.path(),
-        &["yank", "aurora-storefront", "9.9.9", "--reason", "x"],
+        &[
+            "yank",
+            "aurora-storefront",
+            "9.9.9",
+            "--reason",
+            "x",
+            "--at",
+            at,
+        ],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
@@ -182,14 +191,17 @@ fn yank_errors_are_clear() {
     );
     let o = plancat(
         dir.path(),
-        &["yank", "aurora-storefront", "1.1.0", "--undo"],
+        &["yank", "aurora-storefront", "1.1.0", "--undo", "--at", at],
     );
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
         "error: aurora-storefront 1.1.0 is not withdrawn\n"
     );
-    let o = plancat(dir.path(), &["yank", "aurora-storefront", "1.1.0"]);
+    let o = plancat(
+        dir.path(),
+        &["yank", "aurora-storefront", "1.1.0", "--at", at],
+    );
     assert_eq!(o.status.code(), Some(2), "a reason is required");
 }
 
@@ -234,7 +246,15 @@ fn resolve_prints_the_verified_snapshot_in_force() {
         stderr(&o),
         "error: no version of `aurora-storefront` is in force at 2020-01-01T00:00:00Z (the first takes effect at 2026-11-22T00:00:00Z)\n"
     );
-    let o = plancat(dir.path(), &["resolve", "aurora-storefrnt"]);
+    let o = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefrnt",
+            "--at",
+            "2026-12-01T00:00:00Z",
+        ],
+    );
     assert_eq!(
         stderr(&o),
         "error: no plan `aurora-storefrnt` in the ledger\n"
@@ -328,7 +348,7 @@ fn the_example_consumer_runs_on_the_shipped_ledger() {
             "--",
         ])
         .arg(common::repo().join("out/snapshots"))
-        .args(["shopcore-commerce-api", "2026-12-01T00:00:00Z"])
+        .args(["shopcore-commerce-api", common::EXAMPLE_AT])
         .current_dir(common::repo())
         .output()
         .unwrap();

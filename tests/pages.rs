@@ -15,6 +15,10 @@ use std::time::Instant;
 
 use common::{plancat, repo, stderr};
 
+/// Every build and check here runs at this fixed moment: the pages show the versions in force
+/// at the build's moment, and nothing of the example is in force before 2026-11-22.
+const AT: &str = common::EXAMPLE_AT;
+
 /// Payloads that must come out as text: script tags, attribute breakouts, a closing script
 /// tag, and template syntax (catalog text is a value, never compiled as a template).
 const SCRIPT: &str = "<script>alert(1)</script>";
@@ -163,7 +167,7 @@ fn site_pages(root: &Path) -> Vec<(String, String)> {
 #[test]
 fn catalog_text_is_escaped_and_never_compiled() {
     let dir = hostile_catalog("https://acme.example");
-    let build = plancat(dir.path(), &["build"]);
+    let build = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(build.status.success(), "{}", stderr(&build));
     let pages = site_pages(dir.path());
     let names: Vec<&str> = pages.iter().map(|(p, _)| p.as_str()).collect();
@@ -240,7 +244,7 @@ fn a_javascript_base_url_is_refused() {
     ] {
         let dir = hostile_catalog(url);
         for command in ["build", "check"] {
-            let out = plancat(dir.path(), &[command]);
+            let out = plancat(dir.path(), &[command, "--effective-from", AT]);
             let err = stderr(&out);
             assert_eq!(
                 out.status.code(),
@@ -252,7 +256,7 @@ fn a_javascript_base_url_is_refused() {
                 "`{command}` does not say which URL is wrong: {err}"
             );
         }
-        let build = plancat(dir.path(), &["build"]);
+        let build = plancat(dir.path(), &["build", "--effective-from", AT]);
         assert!(
             !dir.path().join("out/site/index.html").exists(),
             "a site was written with base_url {url}: {}",
@@ -330,7 +334,7 @@ fn pages_in_a_real_browser() {
         return;
     }
     let dir = common::example_copy();
-    let build = plancat(dir.path(), &["build"]);
+    let build = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(build.status.success(), "{}", stderr(&build));
     let shots = repo().join("target/browser-screenshots");
     let started = Instant::now();
@@ -358,7 +362,7 @@ fn hostile_catalog_text_does_not_run_in_a_real_browser() {
         return;
     }
     let dir = hostile_catalog("https://acme.example");
-    let build = plancat(dir.path(), &["build"]);
+    let build = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(build.status.success(), "{}", stderr(&build));
     let out = node("no-script.mjs", &[&dir.path().join("out/site")]);
     assert!(
@@ -449,7 +453,7 @@ fn catalog_urls_are_checked_where_they_are_set() {
             "contact_sales = \"Talk to sales\"\nsales_url = \"javascript:alert(1)\"",
         );
     std::fs::write(&core, text).unwrap();
-    let o = plancat(dir.path(), &["check"]);
+    let o = plancat(dir.path(), &["check", "--effective-from", AT]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -470,7 +474,7 @@ fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_pa
         "templates/_dependency.html",
         "<p>\n{{ product.no_such_field }}\n</p>\n",
     );
-    let o = plancat(dir.path(), &["check"]);
+    let o = plancat(dir.path(), &["check", "--effective-from", AT]);
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
@@ -491,7 +495,7 @@ fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_pa
         "templates/_badge.html",
         "<p class=\"badge\">Made in {{ site.brand }}</p>\n",
     );
-    let o = plancat(dir.path(), &["build"]);
+    let o = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(o.status.success(), "{}", stderr(&o));
     let html = std::fs::read_to_string(
         dir.path()
@@ -508,7 +512,7 @@ fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_pa
 fn an_unchanged_site_is_not_rewritten_and_shares_the_ledger_files() {
     use std::os::unix::fs::MetadataExt;
     let dir = common::example_copy();
-    let o = plancat(dir.path(), &["build"]);
+    let o = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(
         stderr(&o).contains("Rendered 37 pages to `out/site/`"),
         "{}",
@@ -518,7 +522,7 @@ fn an_unchanged_site_is_not_rewritten_and_shares_the_ledger_files() {
         .path()
         .join("out/site/apis/shopcore-commerce-api/index.html");
     let before = std::fs::metadata(&page).unwrap().ino();
-    let o = plancat(dir.path(), &["build"]);
+    let o = plancat(dir.path(), &["build", "--effective-from", AT]);
     assert!(
         stderr(&o).contains("Rendered 37 pages (`out/site/` was up to date)"),
         "{}",

@@ -129,7 +129,10 @@ pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError>
             }
         }
     }
-    for (rel, bytes) in changes {
+    for (i, (rel, bytes)) in changes.iter().enumerate() {
+        if i == changes.len() / 2 {
+            test_pause("staged-half", &live);
+        }
         let dst = staging.join(rel);
         create_dir(dst.parent().expect("a file has a parent"))?;
         // Never write through a hard link: replace the staged entry with a new file.
@@ -204,7 +207,9 @@ fn unchanged(
 /// remove what was live before (now at `staging`).
 fn publish_staged(staging: &Path, live: &Path) -> Result<(), EdgeError> {
     sync_tree(staging)?;
+    test_pause("staged", live);
     swap_into_place(staging, live)?;
+    test_pause("swapped", live);
     sync_dir(live.parent().expect("out/… has a parent"))?;
     if staging.exists() {
         fs::remove_dir_all(staging).map_err(|e| EdgeError::io("remove", staging, e))?;
@@ -346,4 +351,16 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, EdgeError> {
         .read_to_end(&mut bytes)
         .map_err(|e| EdgeError::io("read", path, e))?;
     Ok(bytes)
+}
+
+/// Test-only hook, for `tests/robustness.rs`: when `PLANCAT_TEST_PAUSE_AT` is `phase`, prints
+/// `plancat-test-paused <phase> <dir>` to stderr and sleeps, so the test can SIGKILL the write
+/// of `dir` exactly there. Phases: `staged-half` (half the new ledger files staged), `staged`
+/// (staging complete and synced, before the swap), `swapped` (after it, before cleanup).
+/// Nothing sets the variable outside the tests.
+fn test_pause(phase: &str, dir: &Path) {
+    if std::env::var_os("PLANCAT_TEST_PAUSE_AT").is_some_and(|p| p == phase) {
+        eprintln!("plancat-test-paused {phase} {}", dir.display());
+        std::thread::sleep(std::time::Duration::from_secs(60));
+    }
 }

@@ -13,21 +13,36 @@ pub const BIN: &str = env!("CARGO_BIN_EXE_plancat");
 /// promotion is running. No test reads the clock.
 pub const NOW_EPOCH: &str = "1796083200";
 
+/// A fixed moment at which the shipped example catalog is clean and its committed ledger is
+/// in force: after the ledger's `effective_from` (2026-11-22) and inside the `launch20`
+/// promotion of `shopcore-commerce-api` (2026-01-01 to 2027-01-01). Every command a test runs
+/// on the example that depends on the time is pinned to it (or another fixed moment), so no
+/// test depends on the wall clock: from 2027-01-01 the promotion has expired, and before
+/// 2026-11-22 no published version is in force.
+pub const EXAMPLE_AT: &str = "2026-12-01T00:00:00Z";
+
 /// The repository root (the shipped example catalog lives here).
 pub fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// Runs `plancat --root <root> <args…>` without colour.
+/// Runs `plancat --root <root> <args…>` without colour, at the pinned moment.
 pub fn plancat(root: &Path, args: &[&str]) -> Output {
-    Command::new(BIN)
-        .arg("--root")
+    command(root, args)
+        .output()
+        .expect("the plancat binary runs")
+}
+
+/// `plancat --root <root> <args…>`, without colour and with "now" pinned to [`NOW_EPOCH`]
+/// (`SOURCE_DATE_EPOCH`), to run or spawn: no test reads the clock.
+pub fn command(root: &Path, args: &[&str]) -> Command {
+    let mut c = Command::new(BIN);
+    c.arg("--root")
         .arg(root)
         .args(args)
         .env("NO_COLOR", "1")
-        .env("SOURCE_DATE_EPOCH", NOW_EPOCH)
-        .output()
-        .expect("the plancat binary runs")
+        .env("SOURCE_DATE_EPOCH", NOW_EPOCH);
+    c
 }
 
 pub fn stderr(o: &Output) -> String {
