@@ -9,7 +9,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 
 use crate::core::compute;
-use crate::core::diag::{Code, Diagnostic, Diagnostics, suggest};
+use crate::core::diag::{Code, Diagnostic, Diagnostics, did_you_mean};
 use crate::core::discover::LayerKind;
 use crate::core::discover::{self, PlanPath};
 use crate::core::merge::{self, Lock, MNode};
@@ -346,9 +346,8 @@ impl Layered<'_> {
                         (self.core.clone(), false, None)
                     }
                     None => {
-                        let help = suggest(name, projects.keys().copied())
-                            .map(|s| format!("a project with a similar name exists: `{s}`"))
-                            .unwrap_or_else(|| {
+                        let help =
+                            did_you_mean(name, projects.keys().copied()).unwrap_or_else(|| {
                                 "projects are the files in `plans/projects/`".into()
                             });
                         diags.push(
@@ -490,8 +489,7 @@ fn collect_locks(
             }
             known.remove(schema::REMOVE_KEY);
             let bad = path.split('.').nth(valid).unwrap_or_default();
-            let help = suggest(bad, known.iter().map(String::as_str))
-                .map(|s| format!("a field with a similar name exists: `{s}`"));
+            let help = did_you_mean(bad, known.iter().map(String::as_str));
             diags.push(
                 Diagnostic::error(
                     Code::InvalidLockPath,

@@ -11,6 +11,7 @@ use std::collections::BTreeMap;
 
 use rust_decimal::{Decimal, RoundingStrategy};
 
+use crate::core::diag::did_you_mean;
 use crate::core::model::api::{Api, TierPrice};
 use crate::core::model::ids::Slug;
 use crate::core::model::money::{CurrencyCode, Money, Percent, Price};
@@ -189,10 +190,6 @@ fn sum_discounted(parts: &[&Price], discount: Percent) -> Option<Option<Price>> 
         out.insert(c, Money(discounted(sum, discount, c.exponent())?));
     }
     Some(Some(Price(out)))
-}
-
-fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<String> {
-    crate::core::diag::suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
 #[cfg(test)]

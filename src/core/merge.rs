@@ -8,7 +8,7 @@
 
 use std::collections::BTreeMap;
 
-use crate::core::diag::{Code, Diagnostic, suggest};
+use crate::core::diag::{Code, Diagnostic, did_you_mean};
 use crate::core::discover::LayerKind;
 use crate::core::node::{Node, Value};
 use crate::core::path::Seg;
@@ -311,9 +311,8 @@ impl Merger<'_> {
                 );
             } else {
                 let here = self.path[..self.path.len() - 1].join(".");
-                let help = suggest(key, base.entries.keys().map(String::as_str))
-                    .map(|s| format!("an inherited entry with a similar name exists: `{s}`"))
-                    .or_else(|| {
+                let help =
+                    did_you_mean(key, base.entries.keys().map(String::as_str)).or_else(|| {
                         (!base.entries.is_empty()).then(|| {
                             let keys: Vec<_> =
                                 base.entries.keys().map(|k| format!("`{k}`")).collect();
@@ -465,10 +464,7 @@ mod tests {
         );
         assert_eq!(d.len(), 1);
         assert_eq!(d[0].code, Code::RemoveMissing);
-        assert_eq!(
-            d[0].help.as_deref(),
-            Some("an inherited entry with a similar name exists: `alpha`")
-        );
+        assert_eq!(d[0].help.as_deref(), Some("did you mean `alpha`?"));
     }
 
     #[test]

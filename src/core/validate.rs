@@ -10,7 +10,7 @@ use jsonschema::paths::LocationSegment;
 use serde::de::DeserializeOwned;
 use serde_json::Value as Json;
 
-use crate::core::diag::{Code, Diagnostic, suggest};
+use crate::core::diag::{Code, Diagnostic, did_you_mean, suggest};
 use crate::core::merge::MNode;
 use crate::core::node::{Node, Value};
 use crate::core::path::{Seg, display_path};
@@ -125,8 +125,8 @@ impl Checker {
                         .iter()
                         .map(String::as_str)
                         .filter(|k| *k != REMOVE_KEY);
-                    let help = match suggest(key, candidates.clone()) {
-                        Some(s) => format!("a field with a similar name exists: `{s}`"),
+                    let help = match did_you_mean(key, candidates.clone()) {
+                        Some(s) => s,
                         None => format!("expected one of {}", list(candidates)),
                     };
                     out.push(
@@ -182,8 +182,8 @@ impl Checker {
                     .map(|a| a.iter().filter_map(Json::as_str).collect())
                     .unwrap_or_default();
                 let value = here.value.clone().unwrap_or_default();
-                let help = match suggest(value.trim_matches('"'), opts.iter().copied()) {
-                    Some(s) => format!("did you mean `{s}`?"),
+                let help = match did_you_mean(value.trim_matches('"'), opts.iter().copied()) {
+                    Some(s) => s,
                     None if opts.len() <= 8 => {
                         format!("expected one of {}", list(opts.iter().copied()))
                     }
@@ -289,8 +289,8 @@ impl Checker {
     fn key_help(&self, path: &[Seg], key: &str, inner: &ValidationErrorKind) -> Option<String> {
         if let ValidationErrorKind::Enum { options } = inner {
             let opts = options.as_array()?.iter().filter_map(Json::as_str);
-            if let Some(s) = suggest(key, opts) {
-                return Some(format!("did you mean `{s}`?"));
+            if let Some(s) = did_you_mean(key, opts) {
+                return Some(s);
             }
         }
         schema::key_schema_description(&self.schema, path)

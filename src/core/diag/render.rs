@@ -7,7 +7,7 @@
 //! 3 | tittle = "x"
 //!   | ^^^^^^ unknown field
 //!   |
-//!   = help: a field with a similar name exists: `title`
+//!   = help: did you mean `title`?
 //! ```
 
 use annotate_snippets::{AnnotationKind, Group, Level, Renderer, Snippet};
@@ -103,7 +103,7 @@ mod tests {
         ));
         let d = Diagnostic::error(Code::UnknownField, "unknown field `tittle`")
             .at(f, 22..28, "unknown field")
-            .with_help("a field with a similar name exists: `title`");
+            .with_help("did you mean `title`?");
         let out = human(&d, &sources, false);
         assert_eq!(
             out,
@@ -113,7 +113,7 @@ mod tests {
              3 | tittle = \"y\"\n  \
              | ^^^^^^ unknown field\n  \
              |\n  \
-             = help: a field with a similar name exists: `title`"
+             = help: did you mean `title`?"
         );
     }
 

@@ -2,7 +2,6 @@
 //! and every tier or add-on a promotion applies to must exist.
 
 use super::{Context, Findings, Level, Rule, RuleName};
-use crate::core::diag::suggest;
 
 pub static RULE: Rule = Rule {
     name: RuleName::UnknownReference,
@@ -42,10 +41,8 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         }
         for (i, api) in product.requires.iter().enumerate() {
             if !cx.apis.contains_key(api.as_str()) && !cx.slugs.contains(api.as_str()) {
-                let help = suggest(api.as_str(), cx.apis.keys().copied())
-                    .map_or("APIs are the files in `plans/projects/`".to_string(), |s| {
-                        format!("did you mean `{s}`?")
-                    });
+                let help = crate::core::diag::did_you_mean(api.as_str(), cx.apis.keys().copied())
+                    .unwrap_or_else(|| "APIs are the files in `plans/projects/`".to_string());
                 out.report(
                     plan,
                     format!("`{}` requires unknown API `{api}`", plan.slug),
@@ -93,8 +90,8 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
 
 fn did_you_mean<'a>(word: &str, candidates: impl IntoIterator<Item = &'a str>) -> String {
     let candidates: Vec<&str> = candidates.into_iter().collect();
-    match suggest(word, candidates.iter().copied()) {
-        Some(s) => format!("did you mean `{s}`?"),
+    match crate::core::diag::did_you_mean(word, candidates.iter().copied()) {
+        Some(s) => s,
         None => format!(
             "known here: {}",
             candidates
