@@ -48,34 +48,6 @@ fn two_builds_in_different_directories_are_byte_identical() {
 }
 
 #[test]
-fn key_order_format_and_file_creation_order_do_not_change_a_byte() {
-    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"EUR\"\nlocale = \"de-DE\"\n\
-                [rules]\napi-needs-frontends = \"allow\"\n";
-    let toml = "[api]\nname = \"A\"\nstatus = \"live\"\nsummary = \"s\"\n\
-                [api.tiers.pro]\nname = \"Pro\"\norder = 2\nprice.monthly = { EUR = \"20\" }\n\
-                [api.tiers.basic]\norder = 1\nname = \"Basic\"\nprice = { monthly = { EUR = \"10\" } }\n";
-    let json = r#"{"api": {"tiers": {"basic": {"price": {"monthly": {"EUR": "10.00"}}, "name": "Basic", "order": 1},
-                   "pro": {"order": 2, "price": {"monthly": {"EUR": "20"}}, "name": "Pro"}},
-                   "summary": "s", "status": "live", "name": "A"}}"#;
-    let one = tempfile::tempdir().unwrap();
-    let two = tempfile::tempdir().unwrap();
-    // Files created in opposite orders, one catalog in TOML and the other in JSON.
-    std::fs::create_dir_all(one.path().join("plans/core")).unwrap();
-    std::fs::create_dir_all(one.path().join("plans/projects")).unwrap();
-    std::fs::write(one.path().join("plans/core/a.toml"), core).unwrap();
-    std::fs::write(one.path().join("plans/projects/x-api.toml"), toml).unwrap();
-    std::fs::create_dir_all(two.path().join("plans/projects")).unwrap();
-    std::fs::write(two.path().join("plans/projects/x-api.json"), json).unwrap();
-    std::fs::create_dir_all(two.path().join("plans/core")).unwrap();
-    std::fs::write(two.path().join("plans/core/a.toml"), core).unwrap();
-    for d in [&one, &two] {
-        let o = plancat(d.path(), &["build", "--effective-from", T0]);
-        assert!(o.status.success(), "{}", stderr(&o));
-    }
-    assert_eq!(snapshots(one.path()), snapshots(two.path()));
-}
-
-#[test]
 fn a_hand_edited_snapshot_fails_check_and_build_refuses() {
     let dir = example_copy();
     let file = dir

@@ -1,0 +1,218 @@
+//! The pipeline as a library: `plancat::core::build` on in-memory inputs, no binary and no
+//! disk. What the compiler decides (versions, bumps, files, determinism, staleness) is tested
+//! here; `tests/golden.rs` and the others test what the command line makes of it.
+
+mod common;
+
+use plancat::core::build::{self, Inputs};
+use plancat::core::compile::InputFile;
+use plancat::core::ledger::bump::ChangeKind;
+use plancat::core::model::ids::Instant;
+use plancat_consumer::wire::Bump;
+
+fn at(s: &str) -> Instant {
+    Instant::parse(s).unwrap()
+}
+
+/// The shipped example, read once from the repository (the one place this file touches disk).
+fn example() -> Inputs {
+    plancat::edge::fs::read_inputs(&common::repo(), at(common::EXAMPLE_AT), None).unwrap()
+}
+
+fn inputs(plans: &[(&str, &str)], now: &str) -> Inputs {
+    Inputs {
+        plans: plans
+            .iter()
+            .map(|(p, t)| InputFile {
+                path: p.to_string(),
+                bytes: t.as_bytes().to_vec(),
+            })
+            .collect(),
+        ledger: Default::default(),
+        templates: Vec::new(),
+        now: at(now),
+        effective_from: None,
+    }
+}
+
+/// Replaces text in one plan file of `inputs`.
+fn edit(inputs: &mut Inputs, path: &str, from: &str, to: &str) {
+    let f = inputs
+        .plans
+        .iter_mut()
+        .find(|f| f.path == path)
+        .expect("plan file");
+    let text = String::from_utf8(f.bytes.clone()).unwrap();
+    assert!(text.contains(from), "{from:?} not in {path}");
+    f.bytes = text.replacen(from, to, 1).into_bytes();
+}
+
+#[test]
+fn the_shipped_example_builds_clean_and_publishes_nothing_new() {
+    let a = build::build(&example());
+    assert!(a.diags.is_empty(), "{:?}", a.diags);
+    assert!(a.publications.is_empty());
+    assert!(a.changes.is_empty());
+    assert_eq!(a.pages(), 37);
+    assert_eq!(
+        a.summary(),
+        "39 plans: 0 published, 36 unchanged, 3 drafts not published"
+    );
+}
+
+#[test]
+fn the_same_inputs_give_the_same_bytes() {
+    let mut one = example();
+    edit(
+        &mut one,
+        "plans/core/00-defaults.toml",
+        "7-day refund on frontends",
+        "10-day refund on frontends",
+    );
+    let (a, b) = (build::build(&one), build::build(&one));
+    assert_eq!(a.publications.len(), 36);
+    assert_eq!(a.changes, b.changes);
+    assert_eq!(a.site, b.site);
+    // The input order does not matter either: the core sorts what it is given.
+    let mut reversed = one;
+    reversed.plans.reverse();
+    let c = build::build(&reversed);
+    assert_eq!(a.changes, c.changes);
+    assert_eq!(a.site, c.site);
+}
+
+#[test]
+fn key_order_and_file_format_do_not_change_a_byte() {
+    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"EUR\"\nlocale = \"de-DE\"\n\
+                [rules]\napi-needs-frontends = \"allow\"\n";
+    let toml = "[api]\nname = \"A\"\nstatus = \"live\"\nsummary = \"s\"\n\
+                [api.tiers.pro]\nname = \"Pro\"\norder = 2\nprice.monthly = { EUR = \"20\" }\n\
+                [api.tiers.basic]\norder = 1\nname = \"Basic\"\nprice = { monthly = { EUR = \"10\" } }\n";
+    let json = r#"{"api": {"tiers": {"basic": {"price": {"monthly": {"EUR": "10.00"}}, "name": "Basic", "order": 1},
+                   "pro": {"order": 2, "price": {"monthly": {"EUR": "20"}}, "name": "Pro"}},
+                   "summary": "s", "status": "live", "name": "A"}}"#;
+    let now = "2026-06-01T00:00:00Z";
+    let one = build::build(&inputs(
+        &[
+            ("plans/core/a.toml", core),
+            ("plans/projects/x-api.toml", toml),
+        ],
+        now,
+    ));
+    let two = build::build(&inputs(
+        &[
+            ("plans/projects/x-api.json", json),
+            ("plans/core/a.toml", core),
+        ],
+        now,
+    ));
+    assert!(one.diags.is_empty(), "{:?}", one.diags);
+    assert_eq!(
+        one.changes.len(),
+        3,
+        "a snapshot, its index, the catalog index"
+    );
+    assert_eq!(one.changes, two.changes);
+}
+
+#[test]
+fn a_price_increase_is_a_typed_major_change_that_republishes_only_its_plan() {
+    let mut i = example();
+    edit(
+        &mut i,
+        "plans/projects/shopcore-commerce-api.toml",
+        "price.monthly = { INR = \"2499\" }",
+        "price.monthly = { INR = \"2599\" }",
+    );
+    // Scheduled 30 days ahead, the notice period (measured from now, 2026-12-01), and before
+    // the `launch20` promotion ends.
+    i.effective_from = Some(at("2026-12-31T00:00:00Z"));
+    let a = build::build(&i);
+    assert!(a.diags.is_empty(), "{:?}", a.diags);
+    // The API, and the bundle whose computed price follows it.
+    let published: Vec<String> = a
+        .publications
+        .iter()
+        .map(|p| format!("{} {}", p.snapshot.slug, p.snapshot.plan_version))
+        .collect();
+    assert_eq!(
+        published,
+        [
+            "commerce-launch-bundle 2.0.0",
+            "shopcore-commerce-api 2.0.0"
+        ]
+    );
+    for p in &a.publications {
+        assert_eq!(p.bump, Some(Bump::Major));
+        let kinds: Vec<ChangeKind> = p.changes.iter().map(|c| c.kind).collect();
+        assert_eq!(kinds, [ChangeKind::PriceIncrease], "{:?}", p.reasons);
+    }
+    let written: Vec<&str> = a.changes.keys().map(String::as_str).collect();
+    assert_eq!(
+        written,
+        [
+            "commerce-launch-bundle/2.0.0.json",
+            "commerce-launch-bundle/index.json",
+            "index.json",
+            "shopcore-commerce-api/2.0.0.json",
+            "shopcore-commerce-api/index.json"
+        ]
+    );
+}
+
+#[test]
+fn the_notice_period_counts_from_now_not_from_the_chosen_effective_time() {
+    let mut i = example();
+    edit(
+        &mut i,
+        "plans/projects/shopcore-commerce-api.toml",
+        "price.monthly = { INR = \"2499\" }",
+        "price.monthly = { INR = \"2599\" }",
+    );
+    // Now is 2026-12-01; effective a week later: too little notice, whatever the flag says.
+    i.effective_from = Some(at("2026-12-08T00:00:00Z"));
+    let a = build::build(&i);
+    let codes: Vec<&str> = a.diags.iter().map(|d| d.code.as_str()).collect();
+    assert_eq!(
+        codes,
+        ["R0501", "R0501"],
+        "the bundle and the API: {:?}",
+        a.diags
+    );
+    assert!(
+        a.diags
+            .iter()
+            .all(|d| d.message.contains("with 7 days' notice"))
+    );
+}
+
+#[test]
+fn check_summarises_staleness_once_after_the_real_errors() {
+    let mut i = example();
+    edit(
+        &mut i,
+        "plans/core/00-defaults.toml",
+        "7-day refund on frontends",
+        "10-day refund on frontends",
+    );
+    let a = build::check(&i);
+    let last = a.diags.last().expect("a staleness diagnostic");
+    assert_eq!(
+        last.message,
+        "`out/snapshots/` is out of date: `plancat build` would publish 36 plans"
+    );
+    assert_eq!(last.notes.len(), 36);
+    assert_eq!(
+        a.diags
+            .iter()
+            .filter(|d| d.code.as_str() == "P0502")
+            .count(),
+        1
+    );
+
+    let mut never_built = example();
+    never_built.ledger.clear();
+    let a = build::check(&never_built);
+    let stale: Vec<&str> = a.diags.iter().map(|d| d.message.as_str()).collect();
+    assert_eq!(stale, ["no ledger yet: `out/snapshots/` is empty"]);
+}
