@@ -24,7 +24,7 @@ fn two_versions() -> tempfile::TempDir {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     assert!(
-        stderr(&o).contains("Publishing aurora-storefront 1.1.0"),
+        stderr(&o).contains("Published aurora-storefront 1.1.0"),
         "{}",
         stderr(&o)
     );
@@ -150,7 +150,7 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
     // 7499 is dearer than 6999 (1.1.0) but the fallback is 1.0.0: the next number is still
     // above every published one.
     assert!(
-        stderr(&o).contains("Publishing aurora-storefront 2.0.0"),
+        stderr(&o).contains("Published aurora-storefront 2.0.0"),
         "{}",
         stderr(&o)
     );

@@ -509,7 +509,7 @@ fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_pa
 }
 
 #[test]
-fn an_unchanged_site_is_not_rewritten_and_shares_the_ledger_files() {
+fn an_unchanged_site_is_not_rewritten_and_never_shares_the_ledger_files() {
     use std::os::unix::fs::MetadataExt;
     let dir = common::example_copy();
     let o = plancat(dir.path(), &["build", "--effective-from", AT]);
@@ -533,16 +533,25 @@ fn an_unchanged_site_is_not_rewritten_and_shares_the_ledger_files() {
         before,
         "the page was not rewritten"
     );
-    // The site's copy of a published snapshot is the published file itself.
-    let published = std::fs::metadata(
-        dir.path()
-            .join("out/snapshots/shopcore-commerce-api/1.0.0.json"),
-    )
-    .unwrap();
-    let copy = std::fs::metadata(
-        dir.path()
-            .join("out/site/snapshots/shopcore-commerce-api/1.0.0.json"),
-    )
-    .unwrap();
-    assert_eq!(published.ino(), copy.ino());
+    // The site's copy of a published snapshot is a copy: editing it in place (a deploy
+    // script, a careless editor) never touches the ledger.
+    let published = dir
+        .path()
+        .join("out/snapshots/shopcore-commerce-api/1.0.0.json");
+    let copy = dir
+        .path()
+        .join("out/site/snapshots/shopcore-commerce-api/1.0.0.json");
+    assert_ne!(
+        std::fs::metadata(&published).unwrap().ino(),
+        std::fs::metadata(&copy).unwrap().ino()
+    );
+    let before = std::fs::read(&published).unwrap();
+    std::fs::OpenOptions::new()
+        .write(true)
+        .open(&copy)
+        .and_then(|mut f| std::io::Write::write_all(&mut f, b"{}"))
+        .unwrap();
+    assert_eq!(std::fs::read(&published).unwrap(), before);
+    let o = plancat(dir.path(), &["verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
 }

@@ -390,3 +390,33 @@ fn bad_arguments_exit_with_2() {
         stderr(&o)
     );
 }
+
+#[test]
+fn a_site_write_that_fails_after_publishing_says_what_was_published() {
+    let dir = example_copy();
+    touch_every_plan(dir.path());
+    let o = common::command(dir.path(), &["build", "--effective-from", T0])
+        .env("PLANCAT_TEST_FAIL_AT", "site")
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
+    let err = stderr(&o);
+    assert!(
+        err.contains("Published shopcore-commerce-api 1.0.1 (PATCH: changed `catalog.trust_note`)"),
+        "{err}"
+    );
+    assert!(
+        err.contains("no space left on device\n  36 versions published (listed above) and committed, but `out/site/` is stale: fix this and run `plancat build` again to render it"),
+        "{err}"
+    );
+    // The ledger is whole and published; the next build renders the site and publishes nothing.
+    assert!(plancat(dir.path(), &["verify"]).status.success());
+    let o = plancat(dir.path(), &["build", "--effective-from", T0]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Rendered 37 pages to `out/site/`"),
+        "{}",
+        stderr(&o)
+    );
+    assert!(stderr(&o).contains("0 published"), "{}", stderr(&o));
+}

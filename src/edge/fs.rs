@@ -155,21 +155,16 @@ pub fn write_site(
     if unchanged(&live, files)? {
         return Ok(false);
     }
+    test_fail("site", &live)?;
     let staging = root.join(SITE_STAGING);
     if staging.exists() {
         fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
     }
-    let ledger = root.join(LEDGER_DIR);
     for (rel, bytes) in files {
         let dst = staging.join(rel);
         create_dir(dst.parent().expect("a file has a parent"))?;
-        // The site's copy of the ledger shares the published (immutable) files when it can.
-        if let Some(published) = rel.strip_prefix("snapshots/").map(|r| ledger.join(r))
-            && fs::read(&published).is_ok_and(|b| b == *bytes)
-            && fs::hard_link(&published, &dst).is_ok()
-        {
-            continue;
-        }
+        // Never a hard link to the ledger: the site is a deploy artifact that tools may edit
+        // in place, and the published files must not change with it.
         fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
     }
     create_dir(&staging)?;
@@ -363,4 +358,14 @@ fn test_pause(phase: &str, dir: &Path) {
         eprintln!("plancat-test-paused {phase} {}", dir.display());
         std::thread::sleep(std::time::Duration::from_secs(60));
     }
+}
+
+/// Test-only hook, for `tests/robustness.rs`: when `PLANCAT_TEST_FAIL_AT` is `phase`, the write
+/// of `dir` fails as a full disk would. Nothing sets the variable outside the tests.
+fn test_fail(phase: &str, dir: &Path) -> Result<(), EdgeError> {
+    if std::env::var_os("PLANCAT_TEST_FAIL_AT").is_some_and(|p| p == phase) {
+        let e = std::io::Error::new(std::io::ErrorKind::StorageFull, "no space left on device");
+        return Err(EdgeError::io("write", dir, e));
+    }
+    Ok(())
 }

@@ -30,10 +30,10 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
         return Ok(Outcome::Problems);
     }
     fs::write_ledger(cx.root, &a.changes)?;
+    // The ledger is committed: say what was published before anything else can fail.
     for path in a.changes.keys() {
         out.detail("Wrote", &format!("`out/snapshots/{path}`"));
     }
-    let site_written = fs::write_site(cx.root, &a.site)?;
     if a.ledger.catalog_stale {
         out.status("Rewriting", "the catalog index `out/snapshots/index.json`");
     }
@@ -45,10 +45,22 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             n => format!(" and {} more", n - 1),
         };
         out.status(
-            "Publishing",
+            "Published",
             &format!("{} {} ({why}{more})", s.slug, s.plan_version),
         );
     }
+    let site_written = fs::write_site(cx.root, &a.site).map_err(|e| {
+        let published = match a.publications.len() {
+            0 => "the ledger is unchanged".to_string(),
+            n => format!(
+                "{} published (listed above) and committed",
+                crate::core::diag::count(n, "version")
+            ),
+        };
+        EdgeError(format!(
+            "{e}\n  {published}, but `out/site/` is stale: fix this and run `plancat build` again to render it"
+        ))
+    })?;
     let site = if site_written {
         "to `out/site/`"
     } else {
