@@ -216,3 +216,32 @@ fn check_summarises_staleness_once_after_the_real_errors() {
     let stale: Vec<&str> = a.diags.iter().map(|d| d.message.as_str()).collect();
     assert_eq!(stale, ["no ledger yet: `out/snapshots/` is empty"]);
 }
+
+#[test]
+fn a_value_the_catalog_does_not_state_is_neither_published_nor_shown() {
+    let core = "[catalog]\nbrand = \"B\"\nbase_url = \"https://b.test\"\ncurrency = \"USD\"\nlocale = \"en-US\"\n\
+                [rules]\napi-needs-frontends = \"allow\"\n";
+    // `basic` states neither seats nor a trial; `pro` states both.
+    let api = "[api]\nname = \"A\"\nstatus = \"live\"\nsummary = \"s\"\n\
+               [api.tiers.basic]\nname = \"Basic\"\norder = 1\nprice.monthly = { USD = \"10\" }\n\
+               [api.tiers.pro]\nname = \"Pro\"\norder = 2\nprice.monthly = { USD = \"20\" }\nseats = 5\ntrial_days = 14\n";
+    let a = build::build(&inputs(
+        &[
+            ("plans/core/a.toml", core),
+            ("plans/projects/x-api.toml", api),
+        ],
+        "2026-06-01T00:00:00Z",
+    ));
+    assert!(a.diags.is_empty(), "{:?}", a.diags);
+    let snapshot: serde_json::Value =
+        serde_json::from_slice(&a.changes["x-api/1.0.0.json"]).unwrap();
+    let tiers = &snapshot["plan"]["api"]["tiers"];
+    assert_eq!(tiers["basic"].get("seats"), None);
+    assert_eq!(tiers["basic"].get("trial_days"), None);
+    assert_eq!(tiers["pro"]["seats"], 5);
+    assert_eq!(tiers["pro"]["trial_days"], 14);
+    let page = String::from_utf8(a.site["apis/x-api/index.html"].clone()).unwrap();
+    assert!(!page.contains("Unlimited seats"), "{page}");
+    assert_eq!(page.matches(" seats<").count(), 1, "only `pro` shows seats");
+    assert_eq!(page.matches("-day free trial").count(), 1);
+}

@@ -8,6 +8,7 @@ use crate::core::compile::CompiledPlan;
 use crate::core::diag::suggest;
 use crate::core::merge::{Lock, MNode, MValue, Origin};
 use crate::core::path::{Seg, display_path};
+use crate::core::schema::{self, Which};
 use crate::core::source::Sources;
 
 /// The explanation of `path` in `plan`, or an error message (unknown path, with a suggestion).
@@ -76,6 +77,21 @@ pub fn explain(
                 if let Some(v) = lookup(&typed, &path) {
                     return Ok(format!(
                         "{} = {v}\n  default: no file sets it\n",
+                        display_path(&path)
+                    ));
+                }
+                // A field the plan may state but does not, with no default: not stated.
+                let schema = if plan.api().is_some() {
+                    Which::ApiPlan
+                } else {
+                    Which::ProductPlan
+                }
+                .generate();
+                if let Seg::Key(k) = seg
+                    && schema::known_keys(&schema, &walked[..walked.len() - 1]).contains(k)
+                {
+                    return Ok(format!(
+                        "{} is not stated: no file sets it and it has no default, so snapshots and pages leave it out\n",
                         display_path(&path)
                     ));
                 }

@@ -36,7 +36,10 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                                 .collect::<Vec<_>>()
                                 .join(", ")
                         });
-                println!("  {id}: {monthly} a month, {} trial days", tier.trial_days);
+                let trial = tier
+                    .trial_days
+                    .map_or("no trial".to_string(), |d| format!("{d} trial days"));
+                println!("  {id}: {monthly} a month, {trial}");
             }
         }
     }

@@ -73,8 +73,9 @@ pub struct TierView {
     pub contact_sales: bool,
     pub monthly: Option<String>,
     pub yearly: Option<String>,
-    pub seats: String,
-    pub trial_days: u32,
+    /// Absent when the tier does not state its seats: the page says nothing about them.
+    pub seats: Option<String>,
+    pub trial_days: Option<u32>,
     pub quotas: Vec<QuotaView>,
     pub features: Vec<FeatureView>,
 }
@@ -272,7 +273,7 @@ impl<'a> Catalog<'a> {
                     contact_sales: t.price.contact_sales,
                     monthly: t.price.monthly.as_ref().map(|p| amount(p, cur, locale)),
                     yearly: t.price.yearly.as_ref().map(|p| amount(p, cur, locale)),
-                    seats: limit(t.seats, locale),
+                    seats: t.seats.map(|s| limit(s, locale)),
                     trial_days: t.trial_days,
                     quotas: t
                         .quotas

@@ -90,13 +90,16 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                     raise(&mut price, interval, amount, id);
                 }
             }
-            if let Some((lo_seats, lo)) = seats.filter(|(s, _)| t.seats < *s) {
+            // Seats a tier does not state are not compared: nothing was promised.
+            if let Some(t_seats) = t.seats
+                && let Some((lo_seats, lo)) = seats.filter(|(s, _)| t_seats < *s)
+            {
                 out.report(
                     plan,
                     format!(
                         "{} but has fewer seats: {} < {}",
                         step(lo),
-                        show(t.seats),
+                        show(t_seats),
                         show(lo_seats)
                     ),
                 )
@@ -104,8 +107,10 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 .also(at(lo, "seats"), format!("`{lo}` has {}", show(lo_seats)))
                 .help("a higher tier includes at least as many seats as every tier below it");
             }
-            if seats.is_none_or(|(s, _)| t.seats > s) {
-                seats = Some((t.seats, id));
+            if let Some(t_seats) = t.seats
+                && seats.is_none_or(|(s, _)| t_seats > s)
+            {
+                seats = Some((t_seats, id));
             }
             for (q, (lo_limit, lo)) in &quotas {
                 match t.quotas.get(*q) {

@@ -24,8 +24,8 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
             continue;
         };
         for (id, t) in &api.tiers {
-            if t.trial_days > max {
-                out.report(plan, format!("tier `{id}` has a {}-day trial; the trial policy allows at most {max} days", t.trial_days))
+            if let Some(days) = t.trial_days.filter(|d| *d > max) {
+                out.report(plan, format!("tier `{id}` has a {days}-day trial; the trial policy allows at most {max} days"))
                     .label(plan.loc(&format!("api.tiers.{id}.trial_days")), "too long")
                     .also(plan.loc("policy.trial.max_days"), "maximum set here")
                     .help(format!("set `trial_days` to {max} or less"));

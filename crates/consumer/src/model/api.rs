@@ -61,16 +61,17 @@ pub struct Tier {
     pub price: TierPrice,
     #[serde(default)]
     pub description: String,
-    /// Included seats: a number, or "unlimited".
-    #[serde(default = "Limit::unlimited")]
-    pub seats: Limit,
+    /// Included seats: a number, or "unlimited". Absent: not stated — never read as unlimited.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub seats: Option<Limit>,
     #[serde(default)]
     pub quotas: BTreeMap<Slug, Quota>,
     /// Entitlements: on/off, or a limit.
     #[serde(default)]
     pub features: BTreeMap<Slug, Feature>,
-    #[serde(default)]
-    pub trial_days: u32,
+    /// Free trial days. Absent: no trial stated (a child API offers none).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub trial_days: Option<u32>,
     /// Infrastructure cost per customer per month, for margin checks. Never published.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cost: Option<Price>,
