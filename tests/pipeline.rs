@@ -116,7 +116,7 @@ fn key_order_and_file_format_do_not_change_a_byte() {
 }
 
 #[test]
-fn a_price_increase_is_a_typed_major_change_that_republishes_only_its_plan() {
+fn a_price_increase_is_a_typed_major_change_that_republishes_its_plan_and_its_derived_plans() {
     let mut i = example();
     edit(
         &mut i,
@@ -129,7 +129,8 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_only_its_plan() {
     i.effective_from = Some(at("2026-12-31T00:00:00Z"));
     let a = build::build(&i);
     assert!(a.diags.is_empty(), "{:?}", a.diags);
-    // The API, and the bundle whose computed price follows it.
+    // The API; the bundle whose computed price follows it; and the other bundle of the API,
+    // whose price is the same but now computed from the API's new version.
     let published: Vec<String> = a
         .publications
         .iter()
@@ -139,20 +140,41 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_only_its_plan() {
         published,
         [
             "commerce-launch-bundle 2.0.0",
+            "commerce-marketplace-bundle 1.0.2",
             "shopcore-commerce-api 2.0.0"
         ]
     );
-    for p in &a.publications {
-        assert_eq!(p.bump, Some(Bump::Major));
-        let kinds: Vec<ChangeKind> = p.changes.iter().map(|c| c.kind).collect();
-        assert_eq!(kinds, [ChangeKind::PriceIncrease], "{:?}", p.reasons);
-    }
+    let kinds = |i: usize| -> Vec<ChangeKind> {
+        a.publications[i].changes.iter().map(|c| c.kind).collect()
+    };
+    assert_eq!(kinds(0), [ChangeKind::PriceIncrease, ChangeKind::Rederived]);
+    assert_eq!(kinds(1), [ChangeKind::Rederived]);
+    assert_eq!(kinds(2), [ChangeKind::PriceIncrease]);
+    assert_eq!(a.publications[1].bump, Some(Bump::Patch));
+    assert_eq!(
+        a.publications[1].reasons,
+        ["PATCH: computed from `marketstall-multivendor` 1.0.0, `shopcore-commerce-api` 2.0.0"]
+    );
+    // Each bundle records the exact versions its price came from.
+    let sources: Vec<String> = a.publications[0]
+        .snapshot
+        .computed
+        .sources
+        .iter()
+        .map(|s| format!("{} {}", s.slug, s.plan_version))
+        .collect();
+    assert_eq!(
+        sources,
+        ["aurora-storefront 1.0.0", "shopcore-commerce-api 2.0.0"]
+    );
     let written: Vec<&str> = a.changes.keys().map(String::as_str).collect();
     assert_eq!(
         written,
         [
             "commerce-launch-bundle/2.0.0.json",
             "commerce-launch-bundle/index.json",
+            "commerce-marketplace-bundle/1.0.2.json",
+            "commerce-marketplace-bundle/index.json",
             "index.json",
             "shopcore-commerce-api/2.0.0.json",
             "shopcore-commerce-api/index.json"

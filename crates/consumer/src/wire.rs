@@ -84,6 +84,21 @@ pub struct Computed {
     /// A bundle's price: its components' prices, summed per interval, minus its discount.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bundle_price: Option<ProductPrice>,
+    /// The exact published versions a derived value (a bundle's price) was computed from, by
+    /// slug. A derived version is only as good as its sources: withdrawing one withdraws it.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub sources: Vec<SourceRef>,
+}
+
+/// One published version a derived value was computed from.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SourceRef {
+    pub slug: Slug,
+    #[schemars(with = "String")]
+    pub plan_version: Version,
+    /// The source snapshot's `content_hash`.
+    pub content_hash: String,
 }
 
 /// The part of a snapshot its `content_hash` covers: everything but the release metadata.

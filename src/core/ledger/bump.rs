@@ -49,6 +49,8 @@ pub enum ChangeKind {
     Reordered,
     /// The same content, encoded differently (no field changed).
     Reencoded,
+    /// A derived value recomputed from new versions of its sources, with the same result.
+    Rederived,
 }
 
 impl ChangeKind {
@@ -59,7 +61,7 @@ impl ChangeKind {
             | NewRequirement | RemovedFromList | Unrecognised => Bump::Major,
             Added | PriceDecrease | PricePublished | LongerTrial | Increased | StatusChanged
             | FewerRequirements | AddedToList | PromotionChanged => Bump::Minor,
-            Copy | Reordered | Reencoded => Bump::Patch,
+            Copy | Reordered | Reencoded | Rederived => Bump::Patch,
         }
     }
 }
@@ -129,6 +131,14 @@ const KEYED: &[(&str, &str)] = &[
 ];
 
 fn walk(path: &mut Vec<String>, old: Option<&Value>, new: Option<&Value>, out: &mut Vec<Change>) {
+    // The versions a derived value was computed from: a new source version with the same
+    // values is a re-derivation, not a change to what subscribers get.
+    if path.len() == 1 && path[0] == "sources" {
+        if old != new {
+            out.push(rederived(new));
+        }
+        return;
+    }
     match (old, new) {
         (Some(Value::Object(a)), Some(Value::Object(b))) => {
             let keys: std::collections::BTreeSet<&String> = a.keys().chain(b.keys()).collect();
@@ -287,6 +297,28 @@ fn changed(path: &[String], old: &Value, new: &Value) -> Change {
         return change(ChangeKind::Copy, format!("changed {what}"));
     }
     change(ChangeKind::Unrecognised, format!("changed {what}: {arrow}"))
+}
+
+/// "computed from `shop-api` 1.1.0, `shop-front` 1.0.0".
+fn rederived(sources: Option<&Value>) -> Change {
+    let names: Vec<String> = sources
+        .and_then(Value::as_array)
+        .into_iter()
+        .flatten()
+        .map(|s| {
+            format!(
+                "`{}` {}",
+                s["slug"].as_str().unwrap_or_default(),
+                s["plan_version"].as_str().unwrap_or_default()
+            )
+        })
+        .collect();
+    let reason = if names.is_empty() {
+        "no longer records its sources".to_string()
+    } else {
+        format!("computed from {}", names.join(", "))
+    };
+    change(ChangeKind::Rederived, reason)
 }
 
 fn change(kind: ChangeKind, reason: String) -> Change {

@@ -11,9 +11,10 @@ use crate::core::compile::CompiledPlan;
 use crate::core::diag::{Code, Diagnostic};
 use crate::core::model::api::Status;
 use crate::core::model::ids::Instant;
+use crate::core::model::product::Component;
 use crate::core::path::Seg;
 use plancat_consumer::hash::content_hash;
-use plancat_consumer::wire::{Bump, Computed, FORMAT_VERSION, Snapshot};
+use plancat_consumer::wire::{Bump, Computed, EntityKind, FORMAT_VERSION, Snapshot, SourceRef};
 
 /// A new version `build` will publish.
 #[derive(Debug)]
@@ -51,9 +52,19 @@ pub fn plan(
             );
         }
     }
-    for p in plans.iter().filter(|p| p.status() != Status::Draft) {
+    // Sources first: a bundle records the versions its price was computed from, which may be
+    // published in this same run.
+    let mut order: Vec<&CompiledPlan> = plans
+        .iter()
+        .filter(|p| p.status() != Status::Draft)
+        .collect();
+    order.sort_by_key(|p| (p.kind == EntityKind::Bundle, p.slug.clone()));
+    for p in order {
         let plan = p.published();
-        let computed: Computed = p.computed.clone();
+        let mut computed: Computed = p.computed.clone();
+        if computed.bundle_price.is_some() {
+            computed.sources = sources(p, ledger, &out);
+        }
         let hash = content_hash(&plancat_consumer::wire::Content {
             slug: &p.slug,
             kind: p.kind,
@@ -203,7 +214,39 @@ pub fn plan(
             reasons,
         });
     }
+    out.sort_by(|a, b| a.snapshot.slug.cmp(&b.snapshot.slug));
     (out, diags)
+}
+
+/// The versions a bundle's computed price comes from: each component's version published in
+/// this run, else its newest published version (whose content the catalog still holds).
+fn sources(p: &CompiledPlan, ledger: &Ledger, publishing: &[Publication]) -> Vec<SourceRef> {
+    let Some(bundle) = p.product().and_then(|b| b.bundle.as_ref()) else {
+        return Vec::new();
+    };
+    let mut refs: Vec<SourceRef> = bundle
+        .components
+        .iter()
+        .map(|c| match c {
+            Component::Tier { api, .. } => api,
+            Component::Product { product } => product,
+        })
+        .filter_map(|slug| {
+            let new = publishing.iter().find(|q| q.snapshot.slug == *slug);
+            let s = match new {
+                Some(q) => &q.snapshot,
+                None => ledger.slugs.get(slug.as_str())?.latest()?,
+            };
+            Some(SourceRef {
+                slug: s.slug.clone(),
+                plan_version: s.plan_version.clone(),
+                content_hash: s.content_hash.clone(),
+            })
+        })
+        .collect();
+    refs.sort();
+    refs.dedup();
+    refs
 }
 
 /// A snapshot's content as one flat table — `kind`, `project`, `catalog`, the API's or
