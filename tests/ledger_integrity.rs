@@ -140,16 +140,18 @@ fn a_deleted_ledger_folder_is_never_republished_under_the_same_version() {
     let prefix = format!("{SLUG}/");
     inputs.ledger.retain(|k, _| !k.starts_with(&prefix));
     let v = build::verify(&inputs.ledger);
-    let messages: Vec<&str> = v.diags.iter().map(|d| d.message.as_str()).collect();
-    assert_eq!(
-        messages,
-        [format!(
-            "`out/snapshots/{SLUG}/` is missing, but versions up to 1.0.0 of `{SLUG}` were published"
-        )]
+    let missing = format!(
+        "`out/snapshots/{SLUG}/` is missing, but versions up to 1.0.0 of `{SLUG}` were published"
     );
+    let d = v
+        .diags
+        .iter()
+        .find(|d| d.message == missing)
+        .expect("the missing folder is reported");
+    // The bundles computed from it are reported too: their source is gone.
+    assert_eq!(v.diags.len(), 3, "{:?}", v.diags);
     assert!(
-        v.diags[0]
-            .help
+        d.help
             .as_deref()
             .is_some_and(|h| h.contains("git checkout -- out/snapshots/shopcore-commerce-api"))
     );
@@ -162,4 +164,59 @@ fn a_deleted_ledger_folder_is_never_republished_under_the_same_version() {
             .all(|p| p.snapshot.slug.as_str() != SLUG),
         "republished"
     );
+}
+
+#[test]
+fn a_live_bundle_computed_from_a_withdrawn_price_fails_verify() {
+    // The API's version withdrawn by hand (hashes recomputed), its bundles left live.
+    let inputs = example();
+    let key = format!("{SLUG}/index.json");
+    let mut index: Value = serde_json::from_slice(&inputs.ledger[&key]).unwrap();
+    index["versions"][0]["yanked"] = json!({"reason": "wrong", "at": "2026-12-01T00:00:00Z"});
+    let bytes = pretty(&index);
+    let mut catalog: Value = serde_json::from_slice(&inputs.ledger["index.json"]).unwrap();
+    catalog["entries"][SLUG]["index_sha256"] = file_sha256(&bytes).into();
+    let mut files = inputs.ledger.clone();
+    files.insert(key, bytes);
+    files.insert("index.json".into(), pretty(&catalog));
+    let v = build::verify(&files);
+    // (Written with sorted keys, the edited index also leaves the catalog index stale.)
+    let messages: Vec<&str> = v
+        .diags
+        .iter()
+        .map(|d| d.message.as_str())
+        .filter(|m| m.contains("is live but"))
+        .collect();
+    assert_eq!(
+        messages,
+        [
+            "`commerce-launch-bundle` 1.0.1 is live but was computed from `shopcore-commerce-api` 1.0.0, which is withdrawn",
+            "`commerce-marketplace-bundle` 1.0.1 is live but was computed from `shopcore-commerce-api` 1.0.0, which is withdrawn",
+        ]
+    );
+    // `plancat yank` withdraws them with it instead.
+    let y = match build::yank(
+        &inputs.ledger,
+        SLUG,
+        &"1.0.0".parse().unwrap(),
+        Some(plancat_consumer::wire::Yanked {
+            reason: "wrong".into(),
+            at: Instant::parse("2026-12-01T00:00:00Z").unwrap(),
+            with: None,
+        }),
+        Instant::parse("2026-12-01T00:00:00Z").unwrap(),
+    ) {
+        Ok(y) => y,
+        Err(_) => panic!("yank refused"),
+    };
+    assert_eq!(
+        y.dependents,
+        [
+            "commerce-launch-bundle 1.0.1: 1.0.0 is in force at 2026-12-01T00:00:00Z",
+            "commerce-marketplace-bundle 1.0.1: 1.0.0 is in force at 2026-12-01T00:00:00Z",
+        ]
+    );
+    let mut after = inputs.ledger.clone();
+    after.extend(y.changes);
+    assert!(!build::verify(&after).has_errors());
 }

@@ -61,18 +61,36 @@ fn yank_falls_back_to_rollback_to_and_undo_restores() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        "      Yanked aurora-storefront 1.1.0: 1.0.0 is in force at 2026-12-02T00:00:00Z\n"
+        "      Yanked aurora-storefront 1.1.0: 1.0.0 is in force at 2026-12-02T00:00:00Z\n      \
+               Yanked commerce-launch-bundle 1.1.0: 1.0.1 is in force at 2026-12-02T00:00:00Z (computed from it)\n"
     );
     assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.0.0");
 
-    // Only the slug's index changed (and the catalog index, which records its hash); every
-    // snapshot file is byte-for-byte the same.
+    // Only indexes changed — the slug's, the bundle's computed from it (withdrawn with it),
+    // and the catalog index, which records their hashes; every snapshot file is the same.
     let after = tree(&dir.path().join("out/snapshots"));
     let changed: Vec<&String> = after
         .keys()
         .filter(|k| before.get(*k) != after.get(*k))
         .collect();
-    assert_eq!(changed, ["aurora-storefront/index.json", "index.json"]);
+    assert_eq!(
+        changed,
+        [
+            "aurora-storefront/index.json",
+            "commerce-launch-bundle/index.json",
+            "index.json"
+        ]
+    );
+    let bundle: serde_json::Value =
+        serde_json::from_slice(&after["commerce-launch-bundle/index.json"]).unwrap();
+    assert_eq!(
+        bundle["versions"][2]["yanked"],
+        serde_json::json!({
+            "reason": "computed from aurora-storefront 1.1.0, withdrawn: wrong price",
+            "at": "2026-12-02T00:00:00Z",
+            "with": "aurora-storefront 1.1.0"
+        })
+    );
     let index: serde_json::Value =
         serde_json::from_slice(&after["aurora-storefront/index.json"]).unwrap();
     assert_eq!(

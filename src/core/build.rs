@@ -288,10 +288,14 @@ impl Verified {
 
 /// What `yank` changes, and what clients resolve afterwards.
 pub struct Yank {
-    /// The one file that changes: the slug's index.
+    /// The files that change: the indexes of the slug and of its dependents, and the catalog
+    /// index.
     pub changes: LedgerFiles,
     /// `1.0.0 is in force at …` or `nothing is in force at …`, for new subscribers.
     pub fallback: String,
+    /// Derived versions withdrawn or restored with it, each with what is then in force:
+    /// `commerce-launch-bundle 1.0.1: 1.0.0 is in force at …`.
+    pub dependents: Vec<String>,
 }
 
 /// Withdraws (`yanked = Some`) or restores (`None`) a published version. `Err` is a message:
@@ -307,14 +311,24 @@ pub fn yank(
     if verified.has_errors() {
         return Err(YankError::Unverified(Box::new(verified)));
     }
-    let changes =
+    let y =
         yank::set_yanked(&verified.ledger, slug, version, yanked).map_err(YankError::Refused)?;
-    let index: &SlugIndex = &yank::index_after(&verified.ledger, slug, &changes);
-    let fallback = in_force(index, at, Audience::New)
-        .map_or(format!("nothing is in force at {at}"), |v| {
+    let fallback = |s: &str| {
+        let index: SlugIndex = yank::index_after(&verified.ledger, s, &y.files);
+        in_force(&index, at, Audience::New).map_or(format!("nothing is in force at {at}"), |v| {
             format!("{} is in force at {at}", v.plan_version)
-        });
-    Ok(Yank { changes, fallback })
+        })
+    };
+    let dependents = y
+        .dependents
+        .iter()
+        .map(|(s, v)| format!("{s} {v}: {}", fallback(s)))
+        .collect();
+    Ok(Yank {
+        fallback: fallback(slug),
+        changes: y.files,
+        dependents,
+    })
 }
 
 pub enum YankError {

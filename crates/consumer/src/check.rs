@@ -283,6 +283,50 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
         );
     }
 
+    // A live derived version must be computed from live versions: a bundle price computed
+    // from a withdrawn price is never in force.
+    for (slug, published) in &ledger.slugs {
+        for entry in published
+            .index
+            .versions
+            .iter()
+            .filter(|e| e.yanked.is_none())
+        {
+            let Some(snap) = published.snapshots.get(&entry.plan_version) else {
+                continue;
+            };
+            for source in &snap.computed.sources {
+                let found = ledger.slugs.get(source.slug.as_str()).and_then(|p| {
+                    p.index
+                        .versions
+                        .iter()
+                        .find(|e| e.plan_version == source.plan_version)
+                });
+                let problem = match found {
+                    None => "which is not in the ledger",
+                    Some(e) if e.content_hash != source.content_hash => {
+                        "whose content hash is not the one recorded"
+                    }
+                    Some(e) if e.yanked.is_some() => "which is withdrawn",
+                    Some(_) => continue,
+                };
+                diags.push(
+                    Problem::corrupt(
+                        &format!("{slug}/index.json"),
+                        format!(
+                            "`{slug}` {} is live but was computed from `{}` {}, {problem}",
+                            entry.plan_version, source.slug, source.plan_version
+                        ),
+                    )
+                    .with_help(format!(
+                        "withdraw it too (`plancat yank {slug} {} --reason …`), or run `plancat build` to publish a version computed from live sources",
+                        entry.plan_version
+                    )),
+                );
+            }
+        }
+    }
+
     // A slug the catalog index lists must still have its folder: its versions were published
     // and must never be published again with other bytes.
     for (slug, entry) in &ledger.catalog.entries {

@@ -58,6 +58,7 @@ mod tests {
             yanked: yanked.then(|| Yanked {
                 reason: "r".into(),
                 at: t("2026-01-01"),
+                with: None,
             }),
         }
     }
@@ -114,6 +115,7 @@ mod tests {
         versions[1].yanked = Some(Yanked {
             reason: "wrong price".into(),
             at: t("2026-02-02"),
+            with: None,
         });
         assert_eq!(
             at(&versions, "2026-06-01", Audience::New).as_deref(),
@@ -122,6 +124,7 @@ mod tests {
         versions[0].yanked = Some(Yanked {
             reason: "also wrong".into(),
             at: t("2026-02-02"),
+            with: None,
         });
         assert_eq!(at(&versions, "2026-06-01", Audience::New), None);
     }

@@ -166,6 +166,10 @@ pub struct Yanked {
     pub reason: String,
     /// When `plancat yank` withdrew the version.
     pub at: Instant,
+    /// Set when the version was withdrawn because a version it was computed from was
+    /// (`<slug> <version>`); restoring that source restores this version too.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub with: Option<String>,
 }
 
 /// The semver class of a change, as SPEC §5 defines it for subscribers.

@@ -35,6 +35,7 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
     let yanked = (!args.undo).then(|| Yanked {
         reason: args.reason.clone().unwrap_or_default(),
         at,
+        with: None,
     });
     let files = fs::read_ledger(cx.root)?;
     match build::yank(&files, &args.slug, &args.version, yanked, at) {
@@ -45,6 +46,10 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
                 verb,
                 &format!("{} {}: {}", args.slug, args.version, y.fallback),
             );
+            // Derived versions computed from it follow it.
+            for d in &y.dependents {
+                out.status(verb, &format!("{d} (computed from it)"));
+            }
             Ok(Outcome::Clean)
         }
         Err(YankError::Unverified(v)) => {
