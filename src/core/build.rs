@@ -107,6 +107,7 @@ pub fn build(inputs: &Inputs) -> Analysis {
     diags.extend(rule_diags);
     diags.extend(page_diags);
     diag::sort(&mut diags, &compiled.sources);
+    let diags = diag::cap(diags, &compiled.sources);
     Analysis {
         compiled,
         ledger,
@@ -159,6 +160,7 @@ pub fn check(inputs: &Inputs) -> Analysis {
         a.diags.push(catalog_index_stale(&a.ledger));
     }
     diag::sort(&mut a.diags, &a.compiled.sources);
+    a.diags = diag::cap(std::mem::take(&mut a.diags), &a.compiled.sources);
     a
 }
 
@@ -258,6 +260,7 @@ pub fn verify(files: &LedgerFiles) -> Verified {
         diags.push(catalog_index_stale(&ledger));
     }
     diag::sort(&mut diags, &sources);
+    let diags = diag::cap(diags, &sources);
     Verified {
         ledger,
         sources,

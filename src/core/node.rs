@@ -80,9 +80,10 @@ impl Value {
         match self {
             Value::Bool(b) => (*b).into(),
             Value::Integer(i) => (*i).into(),
+            // Never text: a number the parsers let through but JSON cannot hold is no value.
             Value::Float(f) => f
                 .parse::<serde_json::Number>()
-                .map_or_else(|_| f.clone().into(), serde_json::Value::Number),
+                .map_or(serde_json::Value::Null, serde_json::Value::Number),
             Value::String(s) | Value::Datetime(s) => s.clone().into(),
             Value::Array(a) => a.iter().map(|n| n.value.to_json()).collect(),
             Value::Table(t) => t

@@ -15,6 +15,8 @@ pub enum Code {
     InvalidFileName,
     MisplacedFile,
     NullValue,
+    TooManyProblems,
+    SpecialFile,
     // P02xx: schema validation (each file, then each applied plan)
     UnknownField,
     MissingField,
@@ -57,6 +59,8 @@ impl Code {
         Code::InvalidFileName,
         Code::MisplacedFile,
         Code::NullValue,
+        Code::TooManyProblems,
+        Code::SpecialFile,
         Code::UnknownField,
         Code::MissingField,
         Code::InvalidType,
@@ -93,6 +97,8 @@ impl Code {
             Code::InvalidFileName => "P0109",
             Code::MisplacedFile => "P0110",
             Code::NullValue => "P0111",
+            Code::TooManyProblems => "P0112",
+            Code::SpecialFile => "P0113",
             Code::UnknownField => "P0201",
             Code::MissingField => "P0202",
             Code::InvalidType => "P0203",
@@ -140,6 +146,10 @@ impl Code {
                 "a plan file outside `plans/core/`, `plans/projects/` and `plans/products/`"
             }
             Code::NullValue => "a JSON `null` (leave the key out, or use `_remove`)",
+            Code::TooManyProblems => {
+                "more problems in one file (or one run) than are shown: the first are reported"
+            }
+            Code::SpecialFile => "a symlink, FIFO or device where plancat reads only regular files",
             Code::UnknownField => "a key the schema does not define (with a suggestion)",
             Code::MissingField => "a required key is missing",
             Code::InvalidType => "a value of the wrong type",

@@ -124,6 +124,70 @@ pub fn sort(diags: &mut [Diagnostic], sources: &Sources) {
     }
 }
 
+/// At most this many diagnostics are shown per file; the rest are counted.
+pub const MAX_PER_FILE: usize = 50;
+/// At most this many are shown per run.
+pub const MAX_PER_RUN: usize = 500;
+
+/// Keeps the first [`MAX_PER_FILE`] diagnostics of each file and [`MAX_PER_RUN`] in all
+/// (`diags` already sorted), each cut replaced by one `P0112` that counts what it hid, so a
+/// file of garbage costs what its first problems cost to show.
+pub fn cap(diags: Vec<Diagnostic>, sources: &Sources) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    let mut hidden: Vec<(Option<FileId>, usize, bool)> = Vec::new();
+    let mut per_file: std::collections::HashMap<Option<FileId>, usize> = Default::default();
+    let mut total = 0;
+    let mut run_hidden = (0, false);
+    for d in diags {
+        let file = d.primary.as_ref().map(|l| l.file);
+        let n = per_file.entry(file).or_default();
+        *n += 1;
+        if *n > MAX_PER_FILE && file.is_some() {
+            match hidden.iter_mut().find(|(f, ..)| *f == file) {
+                Some(h) => {
+                    h.1 += 1;
+                    h.2 |= d.is_error();
+                }
+                None => hidden.push((file, 1, d.is_error())),
+            }
+            continue;
+        }
+        if total >= MAX_PER_RUN {
+            run_hidden.0 += 1;
+            run_hidden.1 |= d.is_error();
+            continue;
+        }
+        total += 1;
+        out.push(d);
+    }
+    for (file, n, error) in hidden {
+        let file = file.expect("only located diagnostics are hidden per file");
+        let message = format!(
+            "{} in `{}` not shown (the first {MAX_PER_FILE} are above)",
+            count(n, "more problem"),
+            sources.get(file).path
+        );
+        let d = if error {
+            Diagnostic::error(Code::TooManyProblems, message)
+        } else {
+            Diagnostic::warning(Code::TooManyProblems, message)
+        };
+        out.push(d.with_help("fix the problems shown and run again"));
+    }
+    if run_hidden.0 > 0 {
+        let message = format!(
+            "{} in this run not shown (the first {MAX_PER_RUN} are above)",
+            count(run_hidden.0, "more problem")
+        );
+        out.push(if run_hidden.1 {
+            Diagnostic::error(Code::TooManyProblems, message)
+        } else {
+            Diagnostic::warning(Code::TooManyProblems, message)
+        });
+    }
+    out
+}
+
 /// Collects the diagnostics of a run.
 #[derive(Debug, Default)]
 pub struct Diagnostics(pub Vec<Diagnostic>);

@@ -32,22 +32,44 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
     }
     for file in files {
         let src = sources.get(file);
-        let mut snippet = Snippet::source(src.text.as_str())
+        let labels: Vec<_> = d
+            .primary
+            .iter()
+            .filter(|p| p.file == file)
+            .map(|p| (AnnotationKind::Primary, p))
+            .chain(
+                d.secondary
+                    .iter()
+                    .filter(|s| s.file == file)
+                    .map(|s| (AnnotationKind::Context, s)),
+            )
+            .collect();
+        // Only the lines the labels cover go to the renderer: the cost of a diagnostic
+        // follows its excerpt, not the size of the file.
+        let spans: Vec<_> = labels
+            .iter()
+            .map(|(_, l)| clamp(&l.span, &src.text))
+            .collect();
+        let first = spans
+            .iter()
+            .map(|r| src.line_col(r.start).0)
+            .min()
+            .unwrap_or(1);
+        let last = spans
+            .iter()
+            .map(|r| src.line_col(r.end).0)
+            .max()
+            .unwrap_or(1);
+        let start = src.offset(first, 1);
+        let end = src.offset(last + 1, 1).max(start);
+        let excerpt = &src.text[start..end];
+        let mut snippet = Snippet::source(excerpt)
             .path(src.path.as_str())
+            .line_start(first)
             .fold(true);
-        if let Some(p) = d.primary.as_ref().filter(|p| p.file == file) {
-            snippet = snippet.annotation(
-                AnnotationKind::Primary
-                    .span(clamp(&p.span, &src.text))
-                    .label(p.message.as_str()),
-            );
-        }
-        for s in d.secondary.iter().filter(|s| s.file == file) {
-            snippet = snippet.annotation(
-                AnnotationKind::Context
-                    .span(clamp(&s.span, &src.text))
-                    .label(s.message.as_str()),
-            );
+        for ((kind, label), span) in labels.into_iter().zip(spans) {
+            let local = clamp(&(span.start - start..span.end.min(end) - start), excerpt);
+            snippet = snippet.annotation(kind.span(local).label(label.message.as_str()));
         }
         group = group.element(snippet);
     }

@@ -20,14 +20,24 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     };
     let parsed = jsonc_parser::parse_to_ast(text, &Default::default(), &options).map_err(|e| {
         let r = e.range();
+        let message = message(e.kind());
+        // Deeper than any parser goes is deeper than a plan may be.
+        let code = if message.contains("nesting depth") {
+            Code::TooDeep
+        } else {
+            Code::JsonSyntax
+        };
         vec![
-            Diagnostic::error(
-                Code::JsonSyntax,
-                format!("invalid JSON: {}", message(e.kind())),
-            )
-            .at(file, r.start..r.end, "here"),
+            Diagnostic::error(code, format!("invalid JSON: {message}")).at(
+                file,
+                r.start..r.end,
+                "here",
+            ),
         ]
     })?;
+    // jsonc-parser is lenient where RFC 8259 is not (`NaN`, `.5`, `+1`, `"\a"`, raw control
+    // characters in strings, form feed as whitespace): serde_json's strict grammar decides.
+    strict(file, text)?;
     let Some(root) = parsed.value else {
         return Err(vec![
             Diagnostic::error(Code::EmptyFile, "plan file is empty").at(file, 0..0, "no content"),
@@ -40,6 +50,46 @@ pub fn parse(file: FileId, text: &str) -> Result<Node, Vec<Diagnostic>> {
     } else {
         Err(diags)
     }
+}
+
+/// RFC 8259's grammar, exactly: serde_json's parser, located at its line:col. Nesting is left
+/// to the depth check (its recursion limit is not a syntax error).
+fn strict(file: FileId, text: &str) -> Result<(), Vec<Diagnostic>> {
+    let Err(e) = serde_json::from_str::<serde::de::IgnoredAny>(text) else {
+        return Ok(());
+    };
+    if e.to_string().starts_with("recursion limit exceeded") {
+        return Ok(());
+    }
+    let at = offset(text, e.line(), e.column());
+    let message = e.to_string();
+    let message = message
+        .rsplit_once(" at line ")
+        .map_or(message.as_str(), |(m, _)| m);
+    Err(vec![
+        Diagnostic::error(Code::JsonSyntax, format!("invalid JSON: {message}")).at(
+            file,
+            at..at,
+            "here",
+        ),
+    ])
+}
+
+/// The byte offset of serde_json's 1-based line and column (a column counts bytes; 0 is
+/// before the line's first byte), snapped to a character boundary.
+fn offset(text: &str, line: usize, column: usize) -> usize {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n')
+            .nth(line - 2)
+            .map_or(text.len(), |(i, _)| i + 1)
+    };
+    let mut at = (start + column.saturating_sub(1)).min(text.len());
+    while !text.is_char_boundary(at) {
+        at -= 1;
+    }
+    at
 }
 
 fn convert(file: FileId, v: &ast::Value<'_>, diags: &mut Vec<Diagnostic>) -> Node {

@@ -54,7 +54,8 @@ pub fn decode(path: &str, bytes: &[u8]) -> (SourceFile, Option<(Code, String, us
 
 /// Parses one plan file. On failure, returns the diagnostics instead of a tree.
 pub fn parse(file: FileId, src: &SourceFile, format: Format) -> Result<Node, Vec<Diagnostic>> {
-    if src.text.trim().is_empty() {
+    // TOML's and JSON's whitespace only: a form feed is content (and a syntax error).
+    if src.text.trim_matches([' ', '\t', '\n', '\r']).is_empty() {
         return Err(vec![
             Diagnostic::error(Code::EmptyFile, "plan file is empty")
                 .at(file, 0..0, "no content")
