@@ -420,3 +420,26 @@ fn a_site_write_that_fails_after_publishing_says_what_was_published() {
     );
     assert!(stderr(&o).contains("0 published"), "{}", stderr(&o));
 }
+
+#[test]
+fn a_file_of_garbage_costs_what_its_first_problems_cost() {
+    // One problem per line for 1 MB, and a million on one line: each is reported as its first
+    // problems and a count, never millions of diagnostics (which took minutes and gigabytes).
+    for (name, garbage) in [
+        ("lines.toml", "=\n".repeat(500_000)),
+        ("one-line.toml", format!("a = 1\n{}", "=".repeat(1_000_000))),
+    ] {
+        let dir = example_copy();
+        std::fs::write(dir.path().join("plans/products").join(name), garbage).unwrap();
+        let o = plancat(dir.path(), &["check", "--effective-from", T0]);
+        assert_eq!(o.status.code(), Some(1));
+        let err = stderr(&o);
+        let shown = err.matches("error[").count();
+        assert!(shown <= 60, "{name}: {shown} diagnostics");
+        assert!(
+            err.contains("error[P0112]"),
+            "{name}: {}",
+            &err[..err.len().min(500)]
+        );
+    }
+}
