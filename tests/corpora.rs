@@ -398,6 +398,7 @@ fn outcome(path: &str, bytes: Vec<u8>) -> Outcome {
         ],
         ledger: Default::default(),
         templates: vec![],
+        refused: vec![],
         now: Instant::parse(NOW).unwrap(),
         effective_from: None,
     };
@@ -508,6 +509,7 @@ fn controls() -> Vec<Trial> {
                 }],
                 ledger: Default::default(),
                 templates: vec![],
+                refused: vec![],
                 now: Instant::parse(NOW).unwrap(),
                 effective_from: None,
             };

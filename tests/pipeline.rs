@@ -30,6 +30,7 @@ fn inputs(plans: &[(&str, &str)], now: &str) -> Inputs {
             .collect(),
         ledger: Default::default(),
         templates: Vec::new(),
+        refused: Vec::new(),
         now: at(now),
         effective_from: None,
     }

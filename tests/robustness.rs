@@ -443,3 +443,122 @@ fn a_file_of_garbage_costs_what_its_first_problems_cost() {
         );
     }
 }
+
+/// Runs plancat, killing it (and failing) if it has not finished within 60 s.
+fn run_bounded(root: &Path, args: &[&str]) -> std::process::Output {
+    let mut child = common::command(root, args)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > std::time::Duration::from_secs(60) {
+            let _ = child.kill();
+            panic!("`plancat {}` hung", args.join(" "));
+        }
+        std::thread::sleep(std::time::Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn symlinks_and_special_files_are_never_followed_or_opened() {
+    use std::os::unix::fs::symlink;
+    let outside = tempfile::tempdir().unwrap();
+    let secret = outside.path().join("secret.toml");
+    std::fs::write(&secret, "[product]\nname = \"TOP-SECRET-CONTENT\"\n").unwrap();
+    let mkfifo = |p: &Path| {
+        assert!(
+            std::process::Command::new("mkfifo")
+                .arg(p)
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    type Plant<'a> = Box<dyn Fn(&Path) + 'a>;
+    let cases: Vec<(&str, Plant, &str)> = vec![
+        (
+            "a template linked outside the catalog",
+            Box::new(|r: &Path| {
+                std::fs::create_dir_all(r.join("templates")).unwrap();
+                symlink(&secret, r.join("templates/base.html")).unwrap();
+            }),
+            "error[P0113]: `templates/base.html` is a symbolic link",
+        ),
+        (
+            "a plan linked outside the catalog",
+            Box::new(|r: &Path| symlink(&secret, r.join("plans/products/leak.toml")).unwrap()),
+            "error[P0113]: `plans/products/leak.toml` is a symbolic link",
+        ),
+        (
+            "the templates folder linked outside",
+            Box::new(|r: &Path| symlink(outside.path(), r.join("templates")).unwrap()),
+            "error[P0113]: `templates` is a symbolic link",
+        ),
+        (
+            "a FIFO among the plans",
+            Box::new(move |r: &Path| mkfifo(&r.join("plans/products/pipe.toml"))),
+            "error[P0113]: `plans/products/pipe.toml` is a FIFO",
+        ),
+        (
+            "a FIFO among the templates",
+            Box::new(move |r: &Path| {
+                std::fs::create_dir_all(r.join("templates")).unwrap();
+                mkfifo(&r.join("templates/x.html"));
+            }),
+            "error[P0113]: `templates/x.html` is a FIFO",
+        ),
+        (
+            "a FIFO in the ledger",
+            Box::new(move |r: &Path| mkfifo(&r.join("out/snapshots/pipe.json"))),
+            "is a FIFO: the ledger holds only regular files",
+        ),
+    ];
+    for (what, plant, expected) in cases {
+        let dir = example_copy();
+        plant(dir.path());
+        let before = snapshots_or_empty(dir.path());
+        for args in [
+            &["build", "--effective-from", T0][..],
+            &["check", "--effective-from", T0][..],
+        ] {
+            let o = run_bounded(dir.path(), args);
+            let err = stderr(&o);
+            assert_ne!(o.status.code(), Some(0), "{what}: {err}");
+            assert!(
+                err.contains(expected),
+                "{what}: expected {expected:?} in {err}"
+            );
+            assert!(!err.contains("TOP-SECRET"), "{what}: leaked: {err}");
+        }
+        assert_eq!(
+            snapshots_or_empty(dir.path()),
+            before,
+            "{what}: nothing written"
+        );
+    }
+    // A FIFO in the generated site is replaced with the site, never opened.
+    let dir = example_copy();
+    let o = plancat(dir.path(), &["build", "--effective-from", T0]);
+    assert!(o.status.success());
+    mkfifo(&dir.path().join("out/site/pipe.html"));
+    let o = run_bounded(dir.path(), &["build", "--effective-from", T0]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(!dir.path().join("out/site/pipe.html").exists());
+}
+
+/// The regular files of the ledger (a FIFO there is left out, never opened).
+fn snapshots_or_empty(root: &Path) -> Vec<String> {
+    walkdir::WalkDir::new(root.join("out/snapshots"))
+        .sort_by_file_name()
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let bytes = std::fs::read(e.path()).unwrap();
+            format!("{} {}", e.path().display(), bytes.len())
+        })
+        .collect()
+}

@@ -32,11 +32,21 @@ pub struct Inputs {
     pub ledger: LedgerFiles,
     /// The catalog's own templates, overriding the built-in ones.
     pub templates: Vec<Template>,
+    /// What under `plans/` or `templates/` is not a regular file (never read).
+    pub refused: Vec<Refused>,
     /// The moment of the run: new versions take effect then unless a plan or
     /// `effective_from` says otherwise, and time-dependent rules are checked at it.
     pub now: Instant,
     /// When new versions take effect, if not `now` (`--effective-from`).
     pub effective_from: Option<Instant>,
+}
+
+/// A path that is a symlink, FIFO, socket or device where plancat reads only regular files.
+pub struct Refused {
+    /// Catalog-relative: `plans/products/x.toml`.
+    pub path: String,
+    /// `a symbolic link`, `a FIFO`, …
+    pub what: &'static str,
 }
 
 /// A template file of the catalog's (`templates/<name>`).
@@ -102,6 +112,17 @@ pub fn build(inputs: &Inputs) -> Analysis {
         pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
     page_diags.extend(pages::check_urls(&compiled.plans));
     let mut diags = std::mem::take(&mut compiled.diags.0);
+    for r in &inputs.refused {
+        let file = compiled.sources.add(SourceFile::new(r.path.clone(), ""));
+        diags.push(
+            Diagnostic::error(
+                Code::SpecialFile,
+                format!("`{}` is {}: plancat reads only regular files", r.path, r.what),
+            )
+            .at(file, 0..0, "not read")
+            .with_help("replace it with the file itself (plancat never follows links, so nothing outside the catalog is read)"),
+        );
+    }
     diags.extend(ledger_diags);
     diags.extend(publish_diags);
     diags.extend(rule_diags);

@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 use walkdir::WalkDir;
 
 use super::EdgeError;
-use crate::core::build::{Inputs, Template};
+use crate::core::build::{Inputs, Refused, Template};
 use crate::core::compile::InputFile;
 use crate::core::ledger::{LEDGER_DIR, LedgerFiles};
 use crate::core::model::ids::Instant;
@@ -47,14 +47,27 @@ fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
 
 /// Every file under `plans/`, in sorted order, with catalog-relative `/` paths.
 pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
+    Ok(read_plans_and_refused(root)?.0)
+}
+
+/// `read_plans`, and what under `plans/` is not a regular file.
+fn read_plans_and_refused(root: &Path) -> Result<(Vec<InputFile>, Vec<Refused>), EdgeError> {
     let dir = plans_dir(root)?;
+    let (files, special) = walk(&dir)?;
+    let refused = special
+        .into_iter()
+        .map(|(p, what)| Refused {
+            path: relative(root, &p),
+            what,
+        })
+        .collect();
     let mut out = Vec::new();
-    for path in walk_files(&dir)? {
+    for path in files {
         let rel = relative(root, &path);
         let bytes = read_capped(&path)?;
         out.push(InputFile { path: rel, bytes });
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 /// Every file of the published ledger, keyed by its path inside `out/snapshots/`.
@@ -64,7 +77,14 @@ pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
     if !dir.exists() {
         return Ok(files);
     }
-    for path in walk_files(&dir)? {
+    let (regular, special) = walk(&dir)?;
+    if let Some((path, what)) = special.first() {
+        return Err(EdgeError(format!(
+            "`{}` is {what}: the ledger holds only regular files, and plancat never follows or opens anything else there; remove it",
+            path.display()
+        )));
+    }
+    for path in regular {
         let bytes = fs::read(&path).map_err(|e| EdgeError::io("read", &path, e))?;
         files.insert(relative(&dir, &path), bytes);
     }
@@ -180,8 +200,9 @@ fn unchanged(
     if !dir.is_dir() {
         return Ok(false);
     }
-    let on_disk = walk_files(dir)?;
-    if on_disk.len() != files.len() {
+    let (on_disk, special) = walk(dir)?;
+    // Anything but a regular file there is replaced with the rest, never opened.
+    if !special.is_empty() || on_disk.len() != files.len() {
         return Ok(false);
     }
     for path in on_disk {
@@ -218,10 +239,14 @@ pub fn read_inputs(
     now: Instant,
     effective_from: Option<Instant>,
 ) -> Result<Inputs, EdgeError> {
+    let (plans, mut refused) = read_plans_and_refused(root)?;
+    let (templates, special) = read_templates_and_refused(root)?;
+    refused.extend(special);
     Ok(Inputs {
-        plans: read_plans(root)?,
+        plans,
         ledger: read_ledger(root)?,
-        templates: read_templates(root)?,
+        templates,
+        refused,
         now,
         effective_from,
     })
@@ -229,17 +254,29 @@ pub fn read_inputs(
 
 /// A catalog's own templates (`templates/*`), sorted by name.
 pub fn read_templates(root: &Path) -> Result<Vec<Template>, EdgeError> {
+    Ok(read_templates_and_refused(root)?.0)
+}
+
+fn read_templates_and_refused(root: &Path) -> Result<(Vec<Template>, Vec<Refused>), EdgeError> {
     let dir = root.join("templates");
-    if !dir.is_dir() {
-        return Ok(Vec::new());
+    if fs::symlink_metadata(&dir).is_err() {
+        return Ok((Vec::new(), Vec::new()));
     }
+    let (files, special) = walk(&dir)?;
+    let refused = special
+        .into_iter()
+        .map(|(p, what)| Refused {
+            path: relative(root, &p),
+            what,
+        })
+        .collect();
     let mut out = Vec::new();
-    for path in walk_files(&dir)? {
+    for path in files {
         let name = relative(&dir, &path);
         let bytes = read_capped(&path)?;
         out.push(Template { name, bytes });
     }
-    Ok(out)
+    Ok((out, refused))
 }
 
 #[cfg(target_os = "linux")]
@@ -316,17 +353,45 @@ fn create_dir(dir: &Path) -> Result<(), EdgeError> {
 }
 
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, EdgeError> {
-    let mut out = Vec::new();
-    for entry in WalkDir::new(dir).sort_by_file_name() {
+    Ok(walk(dir)?.0)
+}
+
+/// A path that is not a regular file or a directory, and what it is (`a FIFO`).
+type Special = (PathBuf, &'static str);
+
+/// Every regular file under `dir`, sorted, and everything else that is not a directory
+/// (symlinks, FIFOs, sockets, devices) with what it is. Symlinks are never followed, not even
+/// `dir` itself: nothing outside the catalog is read, and nothing can block a read.
+fn walk(dir: &Path) -> Result<(Vec<PathBuf>, Vec<Special>), EdgeError> {
+    use std::os::unix::fs::FileTypeExt;
+    let mut files = Vec::new();
+    let mut special = Vec::new();
+    for entry in WalkDir::new(dir)
+        .follow_root_links(false)
+        .sort_by_file_name()
+    {
         let entry = entry.map_err(|e| {
             let p = e.path().unwrap_or(dir).to_path_buf();
             EdgeError::io("read", &p, e.into())
         })?;
-        if !entry.file_type().is_dir() {
-            out.push(entry.into_path());
-        }
+        let t = entry.file_type();
+        let what = if t.is_dir() {
+            continue;
+        } else if t.is_file() {
+            files.push(entry.into_path());
+            continue;
+        } else if t.is_symlink() {
+            "a symbolic link"
+        } else if t.is_fifo() {
+            "a FIFO"
+        } else if t.is_socket() {
+            "a socket"
+        } else {
+            "a device"
+        };
+        special.push((entry.into_path(), what));
     }
-    Ok(out)
+    Ok((files, special))
 }
 
 fn relative(base: &Path, path: &Path) -> String {
