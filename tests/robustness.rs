@@ -562,3 +562,44 @@ fn snapshots_or_empty(root: &Path) -> Vec<String> {
         })
         .collect()
 }
+
+#[test]
+fn a_held_lock_is_named_and_waiting_for_it_times_out() {
+    let dir = example_copy();
+    touch_every_plan(dir.path());
+    // A build that holds the lock, paused before its swap.
+    let mut holder = common::command(dir.path(), &["build", "--effective-from", T0])
+        .env("PLANCAT_TEST_PAUSE_AT", "staged")
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(holder.stderr.take().unwrap()).lines();
+    assert!(
+        lines.any(|l| l.unwrap().starts_with("plancat-test-paused staged")),
+        "the holder never paused"
+    );
+    for args in [
+        &["--lock-timeout", "1", "build", "--effective-from", T0][..],
+        &["--lock-timeout", "1", "check", "--effective-from", T0][..],
+    ] {
+        let o = run_bounded(dir.path(), args);
+        let err = stderr(&o);
+        assert_eq!(o.status.code(), Some(2), "{err}");
+        let who = format!("held by process {}", holder.id());
+        assert!(
+            err.contains(&format!("Blocking waiting for the catalog lock, {who}")),
+            "{err}"
+        );
+        assert!(
+            err.contains(&format!(
+                "error: gave up after 1 s waiting for the catalog lock, {who}"
+            )),
+            "{err}"
+        );
+    }
+    holder.kill().unwrap();
+    holder.wait().unwrap();
+    // Once the holder is gone, the next build recovers and publishes.
+    let o = plancat(dir.path(), &["build", "--effective-from", T0]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}

@@ -10,6 +10,7 @@
 use std::fs::{self, File};
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::time::Duration;
 
 use walkdir::WalkDir;
 
@@ -96,19 +97,64 @@ pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
 pub struct LedgerLock(#[allow(dead_code)] File);
 
 impl LedgerLock {
-    /// Waits for any other build to finish, then holds the lock.
-    pub fn exclusive(root: &Path) -> Result<LedgerLock, EdgeError> {
-        let (f, dir) = Self::open(root)?;
-        f.lock().map_err(|e| EdgeError::io("lock", &dir, e))?;
-        Ok(LedgerLock(f))
+    /// Waits for any other build or read to finish (telling `on_wait` who holds the lock),
+    /// then holds the lock; gives up after `timeout`.
+    pub fn exclusive(
+        root: &Path,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(&str),
+    ) -> Result<LedgerLock, EdgeError> {
+        Self::acquire(root, false, timeout, on_wait)
     }
 
-    /// Reads must not see a build half-way.
-    pub fn shared(root: &Path) -> Result<LedgerLock, EdgeError> {
+    /// Reads must not see a build half-way: waits for a build the same way.
+    pub fn shared(
+        root: &Path,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(&str),
+    ) -> Result<LedgerLock, EdgeError> {
+        Self::acquire(root, true, timeout, on_wait)
+    }
+
+    fn acquire(
+        root: &Path,
+        shared: bool,
+        timeout: Duration,
+        on_wait: &mut dyn FnMut(&str),
+    ) -> Result<LedgerLock, EdgeError> {
+        use std::fs::TryLockError;
         let (f, dir) = Self::open(root)?;
-        f.lock_shared()
-            .map_err(|e| EdgeError::io("lock", &dir, e))?;
-        Ok(LedgerLock(f))
+        let try_lock = || {
+            if shared {
+                f.try_lock_shared()
+            } else {
+                f.try_lock()
+            }
+        };
+        let started = std::time::Instant::now();
+        let mut told = false;
+        loop {
+            match try_lock() {
+                Ok(()) => return Ok(LedgerLock(f)),
+                Err(TryLockError::Error(e)) => return Err(EdgeError::io("lock", &dir, e)),
+                Err(TryLockError::WouldBlock) => {}
+            }
+            if !told {
+                on_wait(&format!(
+                    "waiting for the catalog lock, held by {}",
+                    holder(&dir)
+                ));
+                told = true;
+            }
+            if started.elapsed() >= timeout {
+                return Err(EdgeError(format!(
+                    "gave up after {} s waiting for the catalog lock, held by {} (see `--lock-timeout`)",
+                    timeout.as_secs(),
+                    holder(&dir)
+                )));
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
     }
 
     fn open(root: &Path) -> Result<(File, PathBuf), EdgeError> {
@@ -116,6 +162,54 @@ impl LedgerLock {
         let f = File::open(&dir).map_err(|e| EdgeError::io("open", &dir, e))?;
         Ok((f, dir))
     }
+}
+
+/// Who holds the lock on `dir`: `process 1234 (plancat build) since 2026-12-02T03:20:00Z`,
+/// read from `/proc/locks` where there is one.
+fn holder(dir: &Path) -> String {
+    use std::os::unix::fs::MetadataExt;
+    let unknown = || "another plancat process".to_string();
+    let Ok(ino) = fs::metadata(dir).map(|m| m.ino()) else {
+        return unknown();
+    };
+    let Ok(locks) = fs::read_to_string("/proc/locks") else {
+        return unknown();
+    };
+    let pid = locks.lines().find_map(|l| {
+        let fields: Vec<&str> = l.split_whitespace().collect();
+        let i = fields.iter().position(|f| f.matches(':').count() == 2)?;
+        fields[i]
+            .rsplit(':')
+            .next()
+            .filter(|n| n.parse() == Ok(ino))?;
+        fields.get(i - 1)?.parse::<u32>().ok()
+    });
+    let Some(pid) = pid else {
+        return unknown();
+    };
+    let proc = PathBuf::from(format!("/proc/{pid}"));
+    let command = fs::read(proc.join("cmdline"))
+        .map(|c| {
+            c.split(|b| *b == 0)
+                .filter(|a| !a.is_empty())
+                .take(4)
+                .map(|a| String::from_utf8_lossy(a).into_owned())
+                .collect::<Vec<_>>()
+                .join(" ")
+        })
+        .unwrap_or_default();
+    let since = fs::metadata(&proc)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| jiff::Timestamp::try_from(t).ok())
+        .map(|t| {
+            format!(
+                " since {}",
+                jiff::Timestamp::from_second(t.as_second()).unwrap_or(t)
+            )
+        })
+        .unwrap_or_default();
+    format!("process {pid} (`{command}`){since}")
 }
 
 /// Removes what a killed build left behind. Call with the exclusive lock held.

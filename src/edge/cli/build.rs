@@ -22,7 +22,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
-    let _lock = fs::LedgerLock::exclusive(cx.root)?;
+    let _lock = cx.lock_exclusive(out)?;
     fs::clear_staging(cx.root)?;
     let a = build::build(&fs::read_inputs(cx.root, cx.now, args.effective_from)?);
     if out.report(&a.diags, a.sources(), args.format, &rules::docs()) {

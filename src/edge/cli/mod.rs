@@ -42,6 +42,9 @@ pub struct Cli {
     /// since 1970) when set, else the system clock. Pin it for reproducible runs.
     #[arg(long, global = true, value_name = "TIME", value_parser = parse_instant)]
     now: Option<Instant>,
+    /// How long to wait for another plancat run on the same catalog before giving up (exit 2).
+    #[arg(long, global = true, value_name = "SECONDS", default_value_t = 60)]
+    lock_timeout: u64,
     /// Print only problems (no status lines).
     #[arg(short, long, global = true, conflicts_with = "verbose")]
     quiet: bool,
@@ -100,6 +103,23 @@ pub fn main() -> ExitCode {
 pub struct Ctx<'a> {
     pub root: &'a std::path::Path,
     pub now: Instant,
+    pub lock_timeout: std::time::Duration,
+}
+
+impl Ctx<'_> {
+    /// The exclusive catalog lock (build, yank), saying whom it waits for.
+    pub fn lock_exclusive(&self, out: &mut Output) -> Result<super::fs::LedgerLock, EdgeError> {
+        super::fs::LedgerLock::exclusive(self.root, self.lock_timeout, &mut |m| {
+            out.status("Blocking", m)
+        })
+    }
+
+    /// The shared catalog lock (check, diff, verify, resolve).
+    pub fn lock_shared(&self, out: &mut Output) -> Result<super::fs::LedgerLock, EdgeError> {
+        super::fs::LedgerLock::shared(self.root, self.lock_timeout, &mut |m| {
+            out.status("Blocking", m)
+        })
+    }
 }
 
 fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
@@ -109,6 +129,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
             Some(t) => t,
             None => super::clock::now()?,
         },
+        lock_timeout: std::time::Duration::from_secs(cli.lock_timeout),
     };
     match &cli.command {
         Command::Build(a) => build::run(a, &cx, out),

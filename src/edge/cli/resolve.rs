@@ -5,7 +5,7 @@ use plancat_consumer::{self as consumer, Audience};
 use super::{Ctx, Outcome, Output};
 use crate::core::ledger::{LEDGER_DIR, pretty};
 use crate::core::model::ids::Instant;
-use crate::edge::{EdgeError, fs};
+use crate::edge::EdgeError;
 
 /// Print the snapshot of a plan in force at a moment (verified against the ledger).
 #[derive(clap::Args)]
@@ -23,7 +23,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
-    let _lock = fs::LedgerLock::shared(cx.root)?;
+    let _lock = cx.lock_shared(out)?;
     let at = args.at.unwrap_or(cx.now);
     let (audience, whom) = if args.existing {
         (Audience::Existing, "existing subscribers")

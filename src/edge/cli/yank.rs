@@ -29,7 +29,7 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
-    let _lock = fs::LedgerLock::exclusive(cx.root)?;
+    let _lock = cx.lock_exclusive(out)?;
     fs::clear_staging(cx.root)?;
     let at = args.at.unwrap_or(cx.now);
     let yanked = (!args.undo).then(|| Yanked {
