@@ -578,9 +578,34 @@ fn a_held_lock_is_named_and_waiting_for_it_times_out() {
         lines.any(|l| l.unwrap().starts_with("plancat-test-paused staged")),
         "the holder never paused"
     );
+    // Readers do not wait: they read the ledger as it was, whole (the build has not swapped).
+    let o = run_bounded(dir.path(), &["--lock-timeout", "1", "verify"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run_bounded(
+        dir.path(),
+        &["--lock-timeout", "1", "check", "--effective-from", T0],
+    );
+    assert_eq!(
+        o.status.code(),
+        Some(1),
+        "stale, not blocked: {}",
+        stderr(&o)
+    );
+    assert!(!stderr(&o).contains("Blocking"), "{}", stderr(&o));
+    // Writers wait, say for whom, and give up.
     for args in [
         &["--lock-timeout", "1", "build", "--effective-from", T0][..],
-        &["--lock-timeout", "1", "check", "--effective-from", T0][..],
+        &[
+            "--lock-timeout",
+            "1",
+            "yank",
+            "aurora-storefront",
+            "1.0.0",
+            "--reason",
+            "x",
+            "--at",
+            T0,
+        ][..],
     ] {
         let o = run_bounded(dir.path(), args);
         let err = stderr(&o);

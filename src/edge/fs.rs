@@ -72,24 +72,106 @@ fn read_plans_and_refused(root: &Path) -> Result<(Vec<InputFile>, Vec<Refused>),
 }
 
 /// Every file of the published ledger, keyed by its path inside `out/snapshots/`.
+///
+/// Consistent without a lock: the tree is read through one handle on the `out/snapshots/`
+/// directory, which a build replaces in one atomic exchange, so a read sees the old ledger or
+/// the new one whole. If the build removes the old tree under the reader, the read starts over.
 pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
     let dir = root.join(LEDGER_DIR);
+    let mut attempts = 0;
+    loop {
+        match read_tree(&dir) {
+            Ok(files) => return Ok(files),
+            Err(TreeRead::Gone) if attempts < 20 => attempts += 1,
+            Err(TreeRead::Gone) => {
+                return Err(EdgeError(format!(
+                    "`{}` kept changing while it was read",
+                    dir.display()
+                )));
+            }
+            Err(TreeRead::Failed(e)) => return Err(e),
+        }
+    }
+}
+
+enum TreeRead {
+    /// Something vanished mid-read: a build swapped the ledger and removed the old one.
+    Gone,
+    Failed(EdgeError),
+}
+
+fn read_tree(dir: &Path) -> Result<LedgerFiles, TreeRead> {
+    use rustix::fs::{Mode, OFlags};
     let mut files = LedgerFiles::new();
-    if !dir.exists() {
-        return Ok(files);
-    }
-    let (regular, special) = walk(&dir)?;
-    if let Some((path, what)) = special.first() {
-        return Err(EdgeError(format!(
-            "`{}` is {what}: the ledger holds only regular files, and plancat never follows or opens anything else there; remove it",
-            path.display()
-        )));
-    }
-    for path in regular {
-        let bytes = fs::read(&path).map_err(|e| EdgeError::io("read", &path, e))?;
-        files.insert(relative(&dir, &path), bytes);
-    }
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+    let fd = match rustix::fs::open(dir, flags, Mode::empty()) {
+        Ok(fd) => fd,
+        Err(rustix::io::Errno::NOENT) => return Ok(files),
+        Err(e) => return Err(TreeRead::Failed(EdgeError::io("read", dir, e.into()))),
+    };
+    read_dir_at(&fd, dir, "", &mut files)?;
     Ok(files)
+}
+
+/// Reads the regular files under the open directory `fd` (shown as `shown`), never following
+/// a symlink and never opening anything else.
+fn read_dir_at(
+    fd: &rustix::fd::OwnedFd,
+    shown: &Path,
+    prefix: &str,
+    files: &mut LedgerFiles,
+) -> Result<(), TreeRead> {
+    use rustix::fs::{FileType, Mode, OFlags};
+    let gone_or = |e: rustix::io::Errno, path: &Path| {
+        if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::STALE {
+            TreeRead::Gone
+        } else {
+            TreeRead::Failed(EdgeError::io("read", path, e.into()))
+        }
+    };
+    let entries = rustix::fs::Dir::read_from(fd).map_err(|e| gone_or(e, shown))?;
+    for entry in entries {
+        let entry = entry.map_err(|e| gone_or(e, shown))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if name == "." || name == ".." {
+            continue;
+        }
+        let path = shown.join(&name);
+        let rel = format!("{prefix}{name}");
+        match entry.file_type() {
+            FileType::Directory => {
+                let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
+                let sub = rustix::fs::openat(fd, name.as_str(), flags, Mode::empty())
+                    .map_err(|e| gone_or(e, &path))?;
+                read_dir_at(&sub, &path, &format!("{rel}/"), files)?;
+            }
+            FileType::RegularFile => {
+                let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
+                let f = rustix::fs::openat(fd, name.as_str(), flags, Mode::empty())
+                    .map_err(|e| gone_or(e, &path))?;
+                let mut f = File::from(f);
+                if !f.metadata().is_ok_and(|m| m.is_file()) {
+                    return Err(TreeRead::Failed(special(&path, "not a regular file")));
+                }
+                let mut bytes = Vec::new();
+                f.read_to_end(&mut bytes)
+                    .map_err(|e| TreeRead::Failed(EdgeError::io("read", &path, e)))?;
+                files.insert(rel, bytes);
+            }
+            FileType::Symlink => return Err(TreeRead::Failed(special(&path, "a symbolic link"))),
+            FileType::Fifo => return Err(TreeRead::Failed(special(&path, "a FIFO"))),
+            FileType::Socket => return Err(TreeRead::Failed(special(&path, "a socket"))),
+            _ => return Err(TreeRead::Failed(special(&path, "a device"))),
+        }
+    }
+    Ok(())
+}
+
+fn special(path: &Path, what: &str) -> EdgeError {
+    EdgeError(format!(
+        "`{}` is {what}: the ledger holds only regular files, and plancat never follows or opens anything else there; remove it",
+        path.display()
+    ))
 }
 
 /// Held for the whole of a build (exclusive) or a check (shared): an advisory lock on the

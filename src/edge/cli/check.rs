@@ -21,7 +21,6 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
-    let _lock = cx.lock_shared(out)?;
     let a = build::check(&fs::read_inputs(cx.root, cx.now, args.effective_from)?);
     if out.report(&a.diags, a.sources(), args.format, &rules::docs()) {
         return Ok(Outcome::Problems);

@@ -13,7 +13,6 @@ pub struct Args {
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
-    let _lock = cx.lock_shared(out)?;
     let v = build::verify(&fs::read_ledger(cx.root)?);
     if out.report(&v.diags, &v.sources, args.format, &rules::docs()) {
         return Ok(Outcome::Problems);
