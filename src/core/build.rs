@@ -10,7 +10,7 @@ use std::collections::BTreeMap;
 use semver::Version;
 
 use crate::core::compile::{self, Compiled, InputFile};
-use crate::core::diag::{self, Code, Diagnostic, Severity};
+use crate::core::diag::{self, Code, Diagnostic};
 use crate::core::diff::{self, PlanDiff};
 use crate::core::explain;
 use crate::core::ledger::yank;
@@ -21,7 +21,7 @@ use crate::core::pages;
 use crate::core::path::KeyPath;
 use crate::core::rules;
 use crate::core::source::{SourceFile, Sources};
-use plancat_consumer::wire::{SlugIndex, Yanked};
+use plancat_consumer::wire::Yanked;
 use plancat_consumer::{Audience, in_force};
 
 /// What a run reads, already in memory.
@@ -73,6 +73,13 @@ pub struct Analysis {
 /// Runs every stage: compile → load and verify the ledger → plan publications → catalog rules
 /// → render ledger files → render pages.
 pub fn build(inputs: &Inputs) -> Analysis {
+    let mut a = analyse(inputs);
+    a.diags = diag::cap(std::mem::take(&mut a.diags), &a.compiled.sources);
+    a
+}
+
+/// Every stage, with every diagnostic sorted and none left out yet.
+fn analyse(inputs: &Inputs) -> Analysis {
     let effective_from = inputs.effective_from.unwrap_or(inputs.now);
     let mut compiled = compile::compile(&inputs.plans);
     let files = &inputs.ledger;
@@ -128,7 +135,6 @@ pub fn build(inputs: &Inputs) -> Analysis {
     diags.extend(rule_diags);
     diags.extend(page_diags);
     diag::sort(&mut diags, &compiled.sources);
-    let diags = diag::cap(diags, &compiled.sources);
     Analysis {
         compiled,
         ledger,
@@ -142,7 +148,7 @@ pub fn build(inputs: &Inputs) -> Analysis {
 /// `check`: everything `build` finds, plus every way `out/snapshots/` is not what `build`
 /// would leave (a plan that would publish, a stale catalog index).
 pub fn check(inputs: &Inputs) -> Analysis {
-    let mut a = build(inputs);
+    let mut a = analyse(inputs);
     // Staleness is summarised once, unlocated, so it sorts after the real errors.
     if !a.publications.is_empty() {
         let never_built = inputs.ledger.is_empty();
@@ -338,8 +344,8 @@ pub fn yank(
     let y =
         yank::set_yanked(&verified.ledger, slug, version, yanked).map_err(YankError::Refused)?;
     let fallback = |s: &str| {
-        let index: SlugIndex = yank::index_after(&verified.ledger, s, &y.files);
-        in_force(&index, at, Audience::New).map_or(format!("nothing is in force at {at}"), |v| {
+        let index = y.indexes.get(s).unwrap_or(&verified.ledger.slugs[s].index);
+        in_force(index, at, Audience::New).map_or(format!("nothing is in force at {at}"), |v| {
             format!("{} is in force at {at}", v.plan_version)
         })
     };
@@ -380,13 +386,4 @@ fn no_plan(slug: &str, compiled: &Compiled) -> String {
         .map(|s| format!(" ({s})"))
         .unwrap_or_default();
     format!("no plan `{slug}`{hint}")
-}
-
-/// How many errors and warnings a list holds.
-pub fn counts(diags: &[Diagnostic]) -> (usize, usize) {
-    let errors = diags
-        .iter()
-        .filter(|d| d.severity == Severity::Error)
-        .count();
-    (errors, diags.len() - errors)
 }

@@ -55,13 +55,7 @@ pub fn read_plans(root: &Path) -> Result<Vec<InputFile>, EdgeError> {
 fn read_plans_and_refused(root: &Path) -> Result<(Vec<InputFile>, Vec<Refused>), EdgeError> {
     let dir = plans_dir(root)?;
     let (files, special) = walk(&dir)?;
-    let refused = special
-        .into_iter()
-        .map(|(p, what)| Refused {
-            path: relative(root, &p),
-            what,
-        })
-        .collect();
+    let refused = refused(root, special);
     let mut out = Vec::new();
     for path in files {
         let rel = relative(root, &path);
@@ -439,13 +433,7 @@ fn read_templates_and_refused(root: &Path) -> Result<(Vec<Template>, Vec<Refused
         return Ok((Vec::new(), Vec::new()));
     }
     let (files, special) = walk(&dir)?;
-    let refused = special
-        .into_iter()
-        .map(|(p, what)| Refused {
-            path: relative(root, &p),
-            what,
-        })
-        .collect();
+    let refused = refused(root, special);
     let mut out = Vec::new();
     for path in files {
         let name = relative(&dir, &path);
@@ -530,6 +518,17 @@ fn create_dir(dir: &Path) -> Result<(), EdgeError> {
 
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, EdgeError> {
     Ok(walk(dir)?.0)
+}
+
+/// Special paths as the core reports them: catalog-relative, with what they are.
+fn refused(root: &Path, special: Vec<Special>) -> Vec<Refused> {
+    special
+        .into_iter()
+        .map(|(p, what)| Refused {
+            path: relative(root, &p),
+            what,
+        })
+        .collect()
 }
 
 /// A path that is not a regular file or a directory, and what it is (`a FIFO`).

@@ -65,14 +65,15 @@ pub fn plan(
         if computed.bundle_price.is_some() {
             computed.sources = sources(p, ledger, &out);
         }
-        let hash = content_hash(&plancat_consumer::wire::Content {
+        let content = plancat_consumer::wire::Content {
             slug: &p.slug,
             kind: p.kind,
             project: &p.project,
             catalog: p.catalog(),
             plan: &plan,
             computed: &computed,
-        });
+        };
+        let hash = content_hash(&content);
         let loaded = ledger.slugs.get(p.slug.as_str());
         if loaded.is_some_and(|l| !l.verified) || ledger.broken.contains(p.slug.as_str()) {
             continue;
@@ -84,15 +85,7 @@ pub fn plan(
         let (bump, changes, required) = match latest {
             None => (None, Vec::new(), Version::new(1, 0, 0)),
             Some(prev) => {
-                let new = plancat_consumer::wire::Content {
-                    slug: &p.slug,
-                    kind: p.kind,
-                    project: &p.project,
-                    catalog: p.catalog(),
-                    plan: &plan,
-                    computed: &computed,
-                };
-                let (b, r) = bump::classify(&comparable(&prev.content()), &comparable(&new))
+                let (b, r) = bump::classify(&comparable(&prev.content()), &comparable(&content))
                     .unwrap_or_else(|| {
                         let same = bump::Change {
                             kind: bump::ChangeKind::Reencoded,

@@ -17,6 +17,8 @@ use super::{CATALOG_INDEX, LEDGER_DIR, Ledger, LedgerFiles, pretty};
 pub struct Yanking {
     /// The changed indexes and the catalog index.
     pub files: LedgerFiles,
+    /// The changed slug indexes, by slug.
+    pub indexes: BTreeMap<String, SlugIndex>,
     /// Derived versions withdrawn (or restored) with the one asked for: `(slug, version)`.
     pub dependents: Vec<(String, Version)>,
 }
@@ -122,13 +124,9 @@ pub fn set_yanked(
     files.insert(CATALOG_INDEX.to_string(), pretty(&catalog));
     dependents.sort();
     dependents.dedup();
-    Ok(Yanking { files, dependents })
-}
-
-/// A slug's index after `set_yanked`'s change.
-pub fn index_after(ledger: &Ledger, slug: &str, changes: &LedgerFiles) -> SlugIndex {
-    changes
-        .get(&format!("{slug}/index.json"))
-        .and_then(|b| serde_json::from_slice(b).ok())
-        .unwrap_or_else(|| ledger.slugs[slug].index.clone())
+    Ok(Yanking {
+        files,
+        indexes,
+        dependents,
+    })
 }

@@ -53,32 +53,25 @@ impl ProductPrice {
     }
 }
 
-impl RecurringPrice {
-    /// The price per a recurring interval (never one-time).
-    pub fn get(&self, interval: Interval) -> Option<&Price> {
-        match interval {
-            Interval::OneTime => None,
-            Interval::Monthly => self.monthly.as_ref(),
-            Interval::Yearly => self.yearly.as_ref(),
-        }
-    }
+/// The two recurring price types (`monthly` and `yearly` only) answer the same way.
+macro_rules! recurring {
+    ($($t:ty),*) => {$(
+        impl $t {
+            /// The price per a recurring interval (never one-time).
+            pub fn get(&self, interval: Interval) -> Option<&Price> {
+                match interval {
+                    Interval::OneTime => None,
+                    Interval::Monthly => self.monthly.as_ref(),
+                    Interval::Yearly => self.yearly.as_ref(),
+                }
+            }
 
-    pub fn by_interval(&self) -> impl Iterator<Item = (Interval, Option<&Price>)> {
-        Interval::RECURRING.into_iter().map(|i| (i, self.get(i)))
-    }
+            /// Every recurring interval with its price, if stated.
+            pub fn by_interval(&self) -> impl Iterator<Item = (Interval, Option<&Price>)> {
+                Interval::RECURRING.into_iter().map(|i| (i, self.get(i)))
+            }
+        }
+    )*};
 }
 
-impl TierPrice {
-    /// The price per a recurring interval (never one-time).
-    pub fn get(&self, interval: Interval) -> Option<&Price> {
-        match interval {
-            Interval::OneTime => None,
-            Interval::Monthly => self.monthly.as_ref(),
-            Interval::Yearly => self.yearly.as_ref(),
-        }
-    }
-
-    pub fn by_interval(&self) -> impl Iterator<Item = (Interval, Option<&Price>)> {
-        Interval::RECURRING.into_iter().map(|i| (i, self.get(i)))
-    }
-}
+recurring!(RecurringPrice, TierPrice);
