@@ -129,9 +129,9 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
     let checkers = [
-        Checker::new(Which::CoreLayer),
-        Checker::new(Which::ProjectLayer),
-        Checker::new(Which::ProductLayer),
+        Checker::shared(Which::CoreLayer),
+        Checker::shared(Which::ProjectLayer),
+        Checker::shared(Which::ProductLayer),
     ];
     let mut files: Vec<&InputFile> = inputs.iter().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
@@ -204,8 +204,8 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
     }
 
     let plan_checkers = (
-        Checker::new(Which::ApiPlan),
-        Checker::new(Which::ProductPlan),
+        Checker::shared(Which::ApiPlan),
+        Checker::shared(Which::ProductPlan),
     );
     let locks = collect_locks(&parsed, &plan_checkers, &mut diags);
 
@@ -276,7 +276,7 @@ impl Layered<'_> {
         parsed: &[Parsed],
         diags: &mut Diagnostics,
         failed: &mut BTreeSet<String>,
-        checkers: &(Checker, Checker),
+        checkers: &(&Checker, &Checker),
     ) -> Vec<CompiledPlan> {
         let mut seen: BTreeMap<String, FileId> = BTreeMap::new();
         let mut unique = |p: &Parsed, diags: &mut Diagnostics| -> bool {
@@ -391,7 +391,7 @@ impl Layered<'_> {
         project: Option<Slug>,
         diags: &mut Diagnostics,
         failed: &mut BTreeSet<String>,
-        (api_checker, product_checker): &(Checker, Checker),
+        (api_checker, product_checker): &(&Checker, &Checker),
     ) -> Option<CompiledPlan> {
         let slug = Slug::new(&p.path.stem).expect("classify checked the file name");
         if !ok {
@@ -450,7 +450,7 @@ impl Layered<'_> {
 /// Lock paths declared by core files, checked against the plan schemas.
 fn collect_locks(
     parsed: &[Parsed],
-    (api, product): &(Checker, Checker),
+    (api, product): &(&Checker, &Checker),
     diags: &mut Diagnostics,
 ) -> Vec<Lock> {
     let mut locks = Vec::new();

@@ -33,6 +33,29 @@ impl Checker {
         Checker { schema, validator }
     }
 
+    /// The checker for `which`, compiled once per process: the schemas come from plancat's own
+    /// types and never change while it runs, so `serve` and repeated library calls pay for
+    /// schema generation and compilation once.
+    pub fn shared(which: schema::Which) -> &'static Checker {
+        use std::sync::LazyLock;
+        static CORE: LazyLock<Checker> = LazyLock::new(|| Checker::new(schema::Which::CoreLayer));
+        static PROJECT: LazyLock<Checker> =
+            LazyLock::new(|| Checker::new(schema::Which::ProjectLayer));
+        static PRODUCT: LazyLock<Checker> =
+            LazyLock::new(|| Checker::new(schema::Which::ProductLayer));
+        static API_PLAN: LazyLock<Checker> = LazyLock::new(|| Checker::new(schema::Which::ApiPlan));
+        static PRODUCT_PLAN: LazyLock<Checker> =
+            LazyLock::new(|| Checker::new(schema::Which::ProductPlan));
+        match which {
+            schema::Which::CoreLayer => &CORE,
+            schema::Which::ProjectLayer => &PROJECT,
+            schema::Which::ProductLayer => &PRODUCT,
+            schema::Which::ApiPlan => &API_PLAN,
+            schema::Which::ProductPlan => &PRODUCT_PLAN,
+            other => panic!("no plan checker for {other:?}"),
+        }
+    }
+
     /// Validates `instance`; `loc` maps instance paths back to source locations.
     pub fn check(&self, instance: &Json, loc: &dyn Locate) -> Vec<Diagnostic> {
         let errors: Vec<_> = self

@@ -21,8 +21,16 @@ impl EdgeError {
     }
 }
 
+/// Paths in the message are the user's file names: printed with control characters pictured
+/// ([`crate::core::diag::printable`]), line by line.
 impl fmt::Display for EdgeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.0)
+        for (i, line) in self.0.split('\n').enumerate() {
+            if i > 0 {
+                f.write_str("\n")?;
+            }
+            f.write_str(&crate::core::diag::printable(line))?;
+        }
+        Ok(())
     }
 }

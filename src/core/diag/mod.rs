@@ -244,6 +244,28 @@ pub fn did_you_mean<'a>(
     suggest(word, candidates).map(|s| format!("did you mean `{s}`?"))
 }
 
+/// `text` safe to print on a terminal: C0 control characters and DEL become their Unicode
+/// control pictures (`\x01` → `␁`, as the excerpt renderer shows them), other control
+/// characters an escape (`\u{9b}`). File names reach reports through here, so a name cannot
+/// move the cursor, recolour or hide a CI log.
+pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return std::borrow::Cow::Borrowed(text);
+    }
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\0'..='\x1f' => {
+                out.push(char::from_u32(0x2400 + c as u32).expect("a control picture"))
+            }
+            '\x7f' => out.push('\u{2421}'),
+            c if c.is_control() => out.extend(c.escape_unicode()),
+            c => out.push(c),
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
 /// Similarity in thousandths, so candidates sort without floats.
 fn ordered(similarity: f64) -> u32 {
     (similarity * 1000.0) as u32
@@ -252,6 +274,12 @@ fn ordered(similarity: f64) -> u32 {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn printable_pictures_control_characters_and_keeps_the_rest() {
+        assert_eq!(printable("plans/ok-₹.toml"), "plans/ok-₹.toml");
+        assert_eq!(printable("a\x1b[31mb\nc\x7f\u{9b}"), "a␛[31mb␊c␡\\u{9b}");
+    }
 
     #[test]
     fn suggest_finds_close_names_only() {

@@ -21,7 +21,7 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut group = Group::with_title(level.primary_title(&d.message).id(d.code.as_str()));
+    let mut group = Group::with_title(level.primary_title(lines(&d.message)).id(d.code.as_str()));
 
     // One snippet per file: the primary file first, then secondary files in label order.
     let mut files = Vec::new();
@@ -63,21 +63,23 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         let start = src.offset(first, 1);
         let end = src.offset(last + 1, 1).max(start);
         let excerpt = &src.text[start..end];
-        let mut snippet = Snippet::source(excerpt)
-            .path(src.path.as_str())
+        let shown = Excerpt::new(excerpt);
+        let mut snippet = Snippet::source(shown.text.clone())
+            .path(super::printable(&src.path))
             .line_start(first)
             .fold(true);
         for ((kind, label), span) in labels.into_iter().zip(spans) {
             let local = clamp(&(span.start - start..span.end.min(end) - start), excerpt);
-            snippet = snippet.annotation(kind.span(local).label(label.message.as_str()));
+            let local = shown.map(local.start)..shown.map(local.end);
+            snippet = snippet.annotation(kind.span(local).label(lines(&label.message)));
         }
         group = group.element(snippet);
     }
     for note in &d.notes {
-        group = group.element(Level::NOTE.message(note.as_str()));
+        group = group.element(Level::NOTE.message(lines(note)));
     }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(help.as_str()));
+        group = group.element(Level::HELP.message(lines(help)));
     }
     let report: &[Group] = &[group];
     let renderer = if color {
@@ -95,6 +97,49 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         super::count(errors, "error"),
         super::count(warnings, "warning")
     )
+}
+
+/// Text for the terminal, line by line ([`super::printable`]): a message may quote what a file
+/// says, and a file may say anything.
+fn lines(text: &str) -> String {
+    text.split('\n')
+        .map(|l| super::printable(l))
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// An excerpt as shown: each line made [`super::printable`] (the renderer pictures some control
+/// characters itself but prints others, like U+009B, raw), with the byte offsets of the
+/// original mapped onto it so the carets still point at the same characters.
+struct Excerpt {
+    text: String,
+    /// (offset in the original just after a replaced character, growth up to there).
+    shifts: Vec<(usize, usize)>,
+}
+
+impl Excerpt {
+    fn new(excerpt: &str) -> Excerpt {
+        let mut text = String::with_capacity(excerpt.len());
+        let mut shifts = Vec::new();
+        for (i, c) in excerpt.char_indices() {
+            if c.is_control() && !matches!(c, '\n' | '\r' | '\t') {
+                let before = text.len();
+                text.push_str(&super::printable(c.encode_utf8(&mut [0; 4])));
+                let grown =
+                    shifts.last().map_or(0, |&(_, g)| g) + (text.len() - before) - c.len_utf8();
+                shifts.push((i + c.len_utf8(), grown));
+            } else {
+                text.push(c);
+            }
+        }
+        Excerpt { text, shifts }
+    }
+
+    /// Where an offset of the original (a char boundary) is in the shown text.
+    fn map(&self, offset: usize) -> usize {
+        let k = self.shifts.partition_point(|&(at, _)| at <= offset);
+        offset + k.checked_sub(1).map_or(0, |k| self.shifts[k].1)
+    }
 }
 
 /// Spans from parsers can end past the text or split a character; snap them to char boundaries.
@@ -115,6 +160,26 @@ mod tests {
     use super::*;
     use crate::core::diag::{Code, Diagnostic};
     use crate::core::source::SourceFile;
+
+    #[test]
+    fn control_characters_in_paths_excerpts_and_messages_are_pictured_and_carets_stay() {
+        let mut sources = Sources::default();
+        let f = sources.add(SourceFile::new(
+            "plans/products/a\x1b[2Jb.toml",
+            "x = \"\u{9b}31m\"\ny = 1\n",
+        ));
+        let d = Diagnostic::error(Code::UnknownField, "unknown field `\u{9b}x`")
+            .at(f, 12..17, "unknown field")
+            .with_secondary(f, 4..11, "the string");
+        let out = human(&d, &sources, false);
+        assert!(!out.chars().any(|c| c.is_control() && c != '\n'), "{out}");
+        assert!(out.contains("--> plans/products/a␛[2Jb.toml:2:1"), "{out}");
+        assert!(out.contains("unknown field `\\u{9b}x`"), "{out}");
+        // The string is underlined whole as shown (it grew from 7 bytes to 11 characters),
+        // and `y = 1` exactly.
+        let lines = "1 | x = \"\\u{9b}31m\"\n  |     ----------- the string\n2 | y = 1\n  | ^^^^^";
+        assert!(out.contains(lines), "{out}");
+    }
 
     #[test]
     fn renders_cargo_style_with_location_and_help() {
