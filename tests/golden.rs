@@ -4,7 +4,8 @@
 //! otherwise pinned by `SOURCE_DATE_EPOCH`, see `common`), and what must come out:
 //! the exit `status`, the exact `stderr`, the exact `stdout` (a `stdout` file, recorded only
 //! when the command prints something there; none means it must print nothing), and the `out/`
-//! tree — the generated `out/site/` only in cases named `site-*`. A missing file and an extra
+//! tree — the generated `out/site/` only in cases named `site-*`, the run manifest
+//! `out/.plancat/` never (a cache naming this test binary; `tests/cache.rs`). A missing file and an extra
 //! file both fail. `SNAPSHOTS=overwrite cargo test --test
 //! golden` rewrites the expectations; review the diff before committing.
 
@@ -60,6 +61,7 @@ fn run_case(case: &Path) -> Result<(), Failed> {
         .file_name()
         .is_some_and(|n| n.to_string_lossy().starts_with("site-"));
     let mut produced = common::tree(&work.path().join("out"));
+    produced.retain(|path, _| !path.starts_with(".plancat/"));
     if !with_site {
         produced.retain(|path, _| !path.starts_with("site/"));
     }

@@ -19,8 +19,8 @@ const ORDER: &[&str] = &[
     "ledger", "rules", //
     // what is made of them
     "pages", "diff", "explain", //
-    // the one entry point
-    "build",
+    // the one entry point, and when a run may be skipped
+    "build", "cache",
 ];
 
 #[test]

@@ -212,6 +212,17 @@ impl Analysis {
         )
     }
 
+    /// What the next `build` says once this one's publications are in the ledger:
+    /// `39 plans: 0 published, 36 unchanged, 3 drafts not published`.
+    pub fn settled_summary(&self) -> String {
+        let (live, drafts) = self.counts();
+        format!(
+            "{}: 0 published, {live} unchanged, {} not published",
+            diag::count(self.compiled.plans.len(), "plan"),
+            diag::count(drafts, "draft")
+        )
+    }
+
     /// `39 plans: 36 snapshots up to date, 3 drafts not published`.
     pub fn check_summary(&self) -> String {
         let (live, drafts) = self.counts();

@@ -4,6 +4,7 @@
 //! ([`crate::edge`]) reads inputs into memory and writes what the core returns.
 
 pub mod build;
+pub mod cache;
 pub mod compile;
 pub(crate) mod compute;
 pub mod diag;

@@ -22,7 +22,7 @@ use crate::core::model::ids::Instant;
 use crate::core::parse::MAX_FILE_BYTES;
 
 const STAGING: &str = "out/.snapshots.staging";
-const SITE_DIR: &str = "out/site";
+pub const SITE_DIR: &str = "out/site";
 const SITE_STAGING: &str = "out/.site.staging";
 
 /// The catalog's `plans/` directory, which must exist.
@@ -514,6 +514,18 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EdgeError> {
 
 fn create_dir(dir: &Path) -> Result<(), EdgeError> {
     fs::create_dir_all(dir).map_err(|e| EdgeError::io("create directory", dir, e))
+}
+
+/// The regular files under `dir` (relative path, full path), sorted; `None` when anything else
+/// is there. A missing `dir` has none.
+pub fn regular_files(dir: &Path) -> Result<Option<Vec<(String, PathBuf)>>, EdgeError> {
+    if !dir.is_dir() {
+        return Ok(Some(Vec::new()));
+    }
+    let (files, special) = walk(dir)?;
+    Ok(special
+        .is_empty()
+        .then(|| files.into_iter().map(|p| (relative(dir, &p), p)).collect()))
 }
 
 fn walk_files(dir: &Path) -> Result<Vec<PathBuf>, EdgeError> {

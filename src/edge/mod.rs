@@ -4,6 +4,7 @@
 //! Invariant: operational failures (a file that cannot be read, a directory that cannot be
 //! created) are [`EdgeError`]s carrying the path, and end the run with exit status 2.
 
+pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod fs;

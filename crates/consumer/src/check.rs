@@ -145,13 +145,7 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
         let index_path = format!("{dir}/index.json");
         let Some(bytes) = files.get(&index_path) else {
             // Its snapshot files are accounted for by this one error, not one each.
-            let prefix = format!("{dir}/");
-            referenced.extend(
-                files
-                    .keys()
-                    .filter(|k| k.starts_with(&prefix))
-                    .map(String::as_str),
-            );
+            referenced.extend(under(files, dir).map(String::as_str));
             ledger.broken.insert(dir.to_string());
             diags.push(Problem::corrupt(
                 &index_path,
@@ -176,9 +170,8 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
         if let Some(recorded) = ledger
             .catalog
             .entries
-            .iter()
-            .find(|(s, _)| s.as_str() == dir)
-            .and_then(|(_, e)| e.index_sha256.as_ref())
+            .get(dir)
+            .and_then(|e| e.index_sha256.as_ref())
             && *recorded != file_sha256(bytes)
         {
             diags.push(Problem::tampered(
@@ -330,8 +323,7 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
     // A slug the catalog index lists must still have its folder: its versions were published
     // and must never be published again with other bytes.
     for (slug, entry) in &ledger.catalog.entries {
-        let prefix = format!("{slug}/");
-        if !files.keys().any(|k| k.starts_with(&prefix)) {
+        if under(files, slug.as_str()).next().is_none() {
             ledger.broken.insert(slug.to_string());
             diags.push(Problem::corrupt(
                 CATALOG_INDEX,
@@ -389,6 +381,55 @@ pub fn load(files: &Files) -> (Loaded, Vec<Problem>) {
         });
     }
     (ledger, diags)
+}
+
+/// Whether the ledger's hash chain holds, cheaply: the catalog index records each slug index's
+/// SHA-256 and each slug index each snapshot file's, and every file is listed. Hashes every
+/// file once and parses only the indexes (not the snapshots): the check a skipped run makes
+/// instead of [`load`], so a ledger edited behind plancat's back is never taken on trust.
+pub fn chain_holds(files: &Files) -> bool {
+    let Some(Ok(catalog)) = files
+        .get(CATALOG_INDEX)
+        .map(|b| serde_json::from_slice::<CatalogIndex>(b))
+    else {
+        return false;
+    };
+    let mut indexes = BTreeMap::new();
+    let mut listed = 1;
+    for (slug, entry) in &catalog.entries {
+        let index_path = format!("{slug}/index.json");
+        let Some(bytes) = files.get(&index_path) else {
+            return false;
+        };
+        if entry.index_sha256.as_deref() != Some(file_sha256(bytes).as_str()) {
+            return false;
+        }
+        let Ok(index) = serde_json::from_slice::<SlugIndex>(bytes) else {
+            return false;
+        };
+        listed += 1 + index.versions.len();
+        for v in &index.versions {
+            let ok = files
+                .get(&format!("{slug}/{}", v.file))
+                .is_some_and(|b| file_sha256(b) == v.file_sha256);
+            if !ok {
+                return false;
+            }
+        }
+        indexes.insert(slug.to_string(), index);
+    }
+    // The root of the chain is exactly what the slug indexes imply, byte for byte.
+    listed == files.len() && files[CATALOG_INDEX] == pretty(&catalog_index(&indexes))
+}
+
+/// The files in a slug's folder, found by a range query (linear scans per slug made loading
+/// quadratic in the size of the catalog).
+fn under<'a>(files: &'a Files, dir: &str) -> impl Iterator<Item = &'a String> {
+    let prefix = format!("{dir}/");
+    files
+        .range(prefix.clone()..)
+        .map(|(k, _)| k)
+        .take_while(move |k| k.starts_with(&prefix))
 }
 
 /// The catalog-wide index implied by the per-slug indexes.
@@ -576,5 +617,51 @@ impl Mismatch<'_> {
                 "the index entry of `{LEDGER_DIR}/{file}` was edited: its `{name}` is `{in_index}`, the snapshot's is `{in_file}`"
             ),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ledger() -> Files {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../out/snapshots");
+        let mut files = Files::new();
+        for slug in std::fs::read_dir(&dir).unwrap() {
+            let slug = slug.unwrap().path();
+            if slug.is_dir() {
+                for f in std::fs::read_dir(&slug).unwrap() {
+                    let f = f.unwrap().path();
+                    let rel = format!(
+                        "{}/{}",
+                        slug.file_name().unwrap().to_str().unwrap(),
+                        f.file_name().unwrap().to_str().unwrap()
+                    );
+                    files.insert(rel, std::fs::read(f).unwrap());
+                }
+            }
+        }
+        files.insert(
+            CATALOG_INDEX.into(),
+            std::fs::read(dir.join(CATALOG_INDEX)).unwrap(),
+        );
+        files
+    }
+
+    #[test]
+    fn the_example_chain_holds_and_any_edit_addition_or_removal_breaks_it() {
+        let good = ledger();
+        assert!(chain_holds(&good));
+        for path in good.keys() {
+            let mut edited = good.clone();
+            edited.get_mut(path).unwrap().push(b' ');
+            assert!(!chain_holds(&edited), "an edit of {path} went unnoticed");
+            let mut removed = good.clone();
+            removed.remove(path);
+            assert!(!chain_holds(&removed), "removing {path} went unnoticed");
+        }
+        let mut added = good.clone();
+        added.insert("extra.json".into(), b"{}".to_vec());
+        assert!(!chain_holds(&added));
     }
 }

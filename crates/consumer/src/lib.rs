@@ -155,9 +155,7 @@ impl Ledger {
         let entry = self
             .catalog
             .entries
-            .iter()
-            .find(|(s, _)| s.as_str() == slug)
-            .map(|(_, e)| e)
+            .get(slug)
             .ok_or_else(|| Error::UnknownSlug(slug.to_string()))?;
         // The catalog index names each slug's index; it may name only that.
         let expected = format!("{slug}/index.json");

@@ -4,7 +4,8 @@ use super::{Ctx, Format, Outcome, Output};
 use crate::core::build;
 use crate::core::model::ids::Instant;
 use crate::core::rules;
-use crate::edge::{EdgeError, fs};
+use crate::core::source::Sources;
+use crate::edge::{EdgeError, cache, fs};
 
 /// Check the catalog and publish new snapshot versions to `out/snapshots/`.
 #[derive(clap::Args)]
@@ -19,12 +20,37 @@ pub struct Args {
     effective_from: Option<Instant>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+    /// Run every stage even when nothing changed since the last clean build (the manifest
+    /// `out/.plancat/manifest.json` is ignored, then rewritten).
+    #[arg(long)]
+    full: bool,
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
     let _lock = cx.lock_exclusive(out)?;
     fs::clear_staging(cx.root)?;
-    let a = build::build(&fs::read_inputs(cx.root, cx.now, args.effective_from)?);
+    let inputs = fs::read_inputs(cx.root, cx.now, args.effective_from)?;
+    if !args.full
+        && let Some(m) = cache::hit(cx.root, &inputs, true)?
+    {
+        out.report(&[], &Sources::default(), args.format, &rules::docs());
+        out.detail(
+            "Skipped",
+            &format!(
+                "every stage: nothing changed since the last clean build (`{}`)",
+                cache::MANIFEST
+            ),
+        );
+        out.status(
+            "Rendered",
+            &format!("{} pages (`out/site/` was up to date)", m.pages),
+        );
+        out.status("Finished", &m.build_summary);
+        return Ok(Outcome::Clean);
+    }
+    // From here the manifest describes a past state: gone until this run ends clean.
+    cache::forget(cx.root)?;
+    let a = build::build(&inputs);
     if out.report(&a.diags, a.sources(), args.format, &rules::docs()) {
         out.error("could not build: nothing was published");
         return Ok(Outcome::Problems);
@@ -66,6 +92,9 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
     } else {
         "(`out/site/` was up to date)"
     };
+    let mut ledger = inputs.ledger.clone();
+    ledger.extend(a.changes.iter().map(|(k, v)| (k.clone(), v.clone())));
+    cache::record(cx.root, &inputs, &ledger, &a)?;
     out.status("Rendered", &format!("{} pages {site}", a.pages()));
     out.status("Finished", &a.summary());
     Ok(Outcome::Clean)

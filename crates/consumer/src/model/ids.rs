@@ -53,6 +53,13 @@ impl Slug {
     }
 }
 
+/// Maps keyed by slug are looked up by `&str` (the derived order is the string's order).
+impl std::borrow::Borrow<str> for Slug {
+    fn borrow(&self) -> &str {
+        &self.0
+    }
+}
+
 impl fmt::Display for Slug {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(&self.0)

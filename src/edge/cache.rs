@@ -1,0 +1,140 @@
+//! The run manifest, `out/.plancat/manifest.json`: what the last clean `build` read and left,
+//! so a `build` or `check` with nothing changed only reads and hashes its inputs.
+//!
+//! A run is skipped when all of these hold, and is a full run otherwise:
+//! - the key ([`core::cache::key`]) of every input byte, the options and this binary matches;
+//! - "now" is inside the recorded window (no stated instant crossed since);
+//! - the ledger's hash chain holds ([`plancat_consumer::check::chain_holds`]: every file hashed
+//!   against its index, the catalog index exactly what the indexes imply) — the manifest is
+//!   never trusted for tamper detection;
+//! - for `build`, every file under `out/site/` has the size, modification time and inode it
+//!   had when written (so an edited or deleted page is rendered again).
+//!
+//! Only a run without a single diagnostic is recorded: a skipped run prints exactly what a full
+//! one would. The manifest is a cache, ignored by git; deleting it costs one full run.
+
+use std::collections::BTreeMap;
+use std::os::unix::fs::MetadataExt;
+use std::path::Path;
+
+use serde::{Deserialize, Serialize};
+
+use crate::core::build::{Analysis, Inputs};
+use crate::core::cache::{self, Window};
+use crate::core::ledger::LedgerFiles;
+use crate::core::model::ids::Instant;
+use crate::edge::{EdgeError, fs};
+
+pub const MANIFEST: &str = "out/.plancat/manifest.json";
+const FORMAT: u32 = 1;
+
+/// Every file of `out/site/`: size, modification time (ns), inode.
+type SiteState = BTreeMap<String, (u64, i128, u64)>;
+
+#[derive(Serialize, Deserialize)]
+pub struct Manifest {
+    format: u32,
+    key: String,
+    after: Option<Instant>,
+    until: Option<Instant>,
+    /// What a build with nothing to do says, and what `check` says.
+    pub build_summary: String,
+    pub check_summary: String,
+    pub pages: usize,
+    site: SiteState,
+}
+
+/// The manifest, when it applies to `inputs` at `now`; `site` also requires `out/site/` to be
+/// as the recorded build left it.
+pub fn hit(root: &Path, inputs: &Inputs, site: bool) -> Result<Option<Manifest>, EdgeError> {
+    let Ok(bytes) = std::fs::read(root.join(MANIFEST)) else {
+        return Ok(None);
+    };
+    let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
+        return Ok(None);
+    };
+    let window = Window {
+        after: m.after,
+        until: m.until,
+    };
+    let fits = m.format == FORMAT
+        && window.contains(inputs.now)
+        && m.key == cache::key(inputs, &inputs.ledger, &salt()?)
+        && plancat_consumer::check::chain_holds(&inputs.ledger)
+        && (!site || site_state(root)? == Some(m.site.clone()));
+    Ok(fits.then_some(m))
+}
+
+/// Records a clean build: `ledger` is the ledger as the build left it (read before plus what it
+/// wrote), `out/site/` as just written. Anything but a clean run removes the manifest.
+pub fn record(
+    root: &Path,
+    inputs: &Inputs,
+    ledger: &LedgerFiles,
+    a: &Analysis,
+) -> Result<(), EdgeError> {
+    let Some(window) = (a.diags.is_empty())
+        .then(|| cache::window(inputs, ledger, inputs.now))
+        .flatten()
+    else {
+        return forget(root);
+    };
+    let Some(site) = site_state(root)? else {
+        return forget(root);
+    };
+    let m = Manifest {
+        format: FORMAT,
+        key: cache::key(inputs, ledger, &salt()?),
+        after: window.after,
+        until: window.until,
+        build_summary: a.settled_summary(),
+        check_summary: a.check_summary(),
+        pages: a.pages(),
+        site,
+    };
+    let bytes = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
+    fs::write_atomic(&root.join(MANIFEST), &bytes)
+}
+
+/// Removes the manifest (the next run is a full one).
+pub fn forget(root: &Path) -> Result<(), EdgeError> {
+    let path = root.join(MANIFEST);
+    match std::fs::remove_file(&path) {
+        Err(e) if e.kind() != std::io::ErrorKind::NotFound => {
+            Err(EdgeError::io("remove", &path, e))
+        }
+        _ => Ok(()),
+    }
+}
+
+/// This program, as far as a cache needs to know: its version and its executable's size and
+/// modification time (a rebuilt plancat never reuses an older one's results).
+fn salt() -> Result<Vec<u8>, EdgeError> {
+    let exe = std::env::current_exe()
+        .map_err(|e| EdgeError(format!("cannot find plancat's executable: {e}")))?;
+    let meta = std::fs::metadata(&exe).map_err(|e| EdgeError::io("read", &exe, e))?;
+    Ok(format!(
+        "plancat {} {} {} {}",
+        env!("CARGO_PKG_VERSION"),
+        meta.len(),
+        meta.mtime(),
+        meta.mtime_nsec()
+    )
+    .into_bytes())
+}
+
+/// `out/site/`'s files with size, modification time and inode; `None` when it holds anything
+/// but regular files (then it is never taken as intact).
+fn site_state(root: &Path) -> Result<Option<SiteState>, EdgeError> {
+    let dir = root.join(fs::SITE_DIR);
+    let Some(files) = fs::regular_files(&dir)? else {
+        return Ok(None);
+    };
+    let mut state = BTreeMap::new();
+    for (rel, path) in files {
+        let meta = std::fs::symlink_metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
+        let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+        state.insert(rel, (meta.len(), mtime, meta.ino()));
+    }
+    Ok(Some(state))
+}

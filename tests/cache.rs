@@ -1,0 +1,159 @@
+//! The run manifest (`out/.plancat/manifest.json`): a `build` or `check` with nothing changed
+//! skips every stage and says exactly what a full run says; anything that could change the
+//! answer — a byte of any input, an edited ledger, an edited page, the clock crossing a stated
+//! instant — makes it a full run again.
+
+mod common;
+
+use std::path::Path;
+
+use common::{example_copy, plancat, stderr};
+
+const MANIFEST: &str = "out/.plancat/manifest.json";
+
+fn run(root: &Path, args: &[&str]) -> (i32, String) {
+    let o = plancat(root, args);
+    (o.status.code().unwrap_or(-1), stderr(&o))
+}
+
+fn skipped(root: &Path, args: &[&str]) -> bool {
+    let mut args = args.to_vec();
+    args.push("-v");
+    run(root, &args).1.contains("Skipped")
+}
+
+#[test]
+fn a_second_build_and_a_check_skip_every_stage_and_say_what_a_full_run_says() {
+    let dir = example_copy();
+    let root = dir.path();
+    let first = run(root, &["build"]);
+    assert_eq!(first.0, 0, "{}", first.1);
+    assert!(root.join(MANIFEST).is_file());
+    for args in [&["build"][..], &["check"], &["check", "--format", "json"]] {
+        let mut full = args.to_vec();
+        full.push("--full");
+        let (fast, slow) = (plancat(root, args), plancat(root, &full));
+        assert_eq!(fast.status.code(), slow.status.code(), "{args:?}");
+        assert_eq!(stderr(&fast), stderr(&slow), "{args:?}");
+        assert_eq!(fast.stdout, slow.stdout, "{args:?}");
+        assert!(skipped(root, args), "{args:?} was not skipped");
+    }
+}
+
+#[test]
+fn after_publishing_the_next_build_is_skipped_and_agrees_with_a_full_one() {
+    let dir = example_copy();
+    let root = dir.path();
+    let plan = root.join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    let at = ["build", "--effective-from", "2026-12-15T00:00:00Z"];
+    let published = run(root, &at);
+    assert!(
+        published.1.contains("Published aurora-storefront"),
+        "{}",
+        published.1
+    );
+    assert!(skipped(root, &at));
+    let (fast, full) = (run(root, &at), run(root, &[&at[..], &["--full"]].concat()));
+    assert_eq!(fast, full);
+    assert!(
+        full.1.contains("0 published") && full.1.contains("was up to date"),
+        "{}",
+        full.1
+    );
+}
+
+#[test]
+fn a_run_at_a_stated_instant_records_nothing() {
+    // Publishing with effective_from = now: `effective_from <= now` holds, `< now` does not
+    // yet, so no later moment is known to give the same answer.
+    let dir = example_copy();
+    let root = dir.path();
+    let plan = root.join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    assert_eq!(run(root, &["build"]).0, 0);
+    assert!(!root.join(MANIFEST).exists());
+    assert!(!skipped(root, &["build", "--now", "2026-12-01T00:00:01Z"]));
+    assert!(skipped(root, &["build", "--now", "2026-12-01T00:00:02Z"]));
+}
+
+#[test]
+fn any_changed_input_byte_is_a_full_run() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let plan = root.join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, format!("{text}\nbogus = 1\n")).unwrap();
+    let (status, err) = run(root, &["check"]);
+    assert_eq!(status, 1);
+    assert!(err.contains("bogus"), "{err}");
+    // Put back, the inputs are those of the clean build again (`check` writes nothing).
+    std::fs::write(&plan, &text).unwrap();
+    assert!(skipped(root, &["check"]));
+    // A failed build forgets the manifest.
+    std::fs::write(&plan, format!("{text}\nbogus = 1\n")).unwrap();
+    assert_eq!(run(root, &["build"]).0, 1);
+    assert!(!root.join(MANIFEST).exists());
+    std::fs::write(&plan, &text).unwrap();
+    assert!(!skipped(root, &["check"]));
+    // A template is an input too.
+    assert_eq!(run(root, &["build"]).0, 0);
+    std::fs::create_dir_all(root.join("templates")).unwrap();
+    std::fs::write(root.join("templates/extra.txt"), "x").unwrap();
+    assert!(!skipped(root, &["check"]));
+}
+
+#[test]
+fn an_edited_ledger_is_never_taken_on_trust() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let snap = root.join("out/snapshots/aurora-storefront/1.0.0.json");
+    let text = std::fs::read_to_string(&snap).unwrap();
+    std::fs::write(&snap, text.replace("7999", "1")).unwrap();
+    let (status, err) = run(root, &["check"]);
+    assert_eq!(status, 1, "{err}");
+    assert!(err.contains("aurora-storefront/1.0.0.json"), "{err}");
+    // Even with a manifest forged to match the edited ledger, the hash chain is checked.
+    std::fs::write(&snap, &text).unwrap();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let manifest = std::fs::read(root.join(MANIFEST)).unwrap();
+    std::fs::write(&snap, text.replace("7999", "1")).unwrap();
+    std::fs::write(root.join(MANIFEST), manifest).unwrap();
+    assert!(!skipped(root, &["check"]));
+}
+
+#[test]
+fn an_edited_or_deleted_page_is_rendered_again() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let page = root.join("out/site/index.html");
+    let good = std::fs::read(&page).unwrap();
+    std::fs::write(&page, "defaced").unwrap();
+    let (status, err) = run(root, &["build"]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(std::fs::read(&page).unwrap(), good);
+    std::fs::remove_file(&page).unwrap();
+    assert_eq!(run(root, &["build"]).0, 0);
+    assert_eq!(std::fs::read(&page).unwrap(), good);
+    // `check` never looks at the site, so it is still skipped after a build.
+    assert!(skipped(root, &["check"]));
+}
+
+#[test]
+fn the_clock_crossing_a_stated_instant_is_a_full_run() {
+    // The example's `launch20` promotion runs until 2027-01-01T00:00:00Z.
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    assert!(skipped(root, &["check", "--now", "2026-12-31T23:59:59Z"]));
+    let (status, err) = run(root, &["check", "--now", "2027-01-02T00:00:00Z"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(err.contains("promotion `launch20` expired"), "{err}");
+    // At the instant itself no window is safe: a full run.
+    assert!(!skipped(root, &["check", "--now", "2027-01-01T00:00:00Z"]));
+}
