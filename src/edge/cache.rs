@@ -130,11 +130,15 @@ fn site_state(root: &Path) -> Result<Option<SiteState>, EdgeError> {
     let Some(files) = fs::regular_files(&dir)? else {
         return Ok(None);
     };
-    let mut state = BTreeMap::new();
-    for (rel, path) in files {
-        let meta = std::fs::symlink_metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
-        let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
-        state.insert(rel, (meta.len(), mtime, meta.ino()));
-    }
+    use rayon::prelude::*;
+    let state = files
+        .into_par_iter()
+        .map(|(rel, path)| {
+            let meta =
+                std::fs::symlink_metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
+            let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
+            Ok((rel, (meta.len(), mtime, meta.ino())))
+        })
+        .collect::<Result<SiteState, EdgeError>>()?;
     Ok(Some(state))
 }

@@ -56,12 +56,16 @@ fn read_plans_and_refused(root: &Path) -> Result<(Vec<InputFile>, Vec<Refused>),
     let dir = plans_dir(root)?;
     let (files, special) = walk(&dir)?;
     let refused = refused(root, special);
-    let mut out = Vec::new();
-    for path in files {
-        let rel = relative(root, &path);
-        let bytes = read_capped(&path)?;
-        out.push(InputFile { path: rel, bytes });
-    }
+    use rayon::prelude::*;
+    let out = files
+        .par_iter()
+        .map(|path| {
+            Ok(InputFile {
+                path: relative(root, path),
+                bytes: read_capped(path)?,
+            })
+        })
+        .collect::<Result<_, EdgeError>>()?;
     Ok((out, refused))
 }
 
@@ -96,25 +100,24 @@ enum TreeRead {
 
 fn read_tree(dir: &Path) -> Result<LedgerFiles, TreeRead> {
     use rustix::fs::{Mode, OFlags};
-    let mut files = LedgerFiles::new();
     let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
     let fd = match rustix::fs::open(dir, flags, Mode::empty()) {
         Ok(fd) => fd,
-        Err(rustix::io::Errno::NOENT) => return Ok(files),
+        Err(rustix::io::Errno::NOENT) => return Ok(LedgerFiles::new()),
         Err(e) => return Err(TreeRead::Failed(EdgeError::io("read", dir, e.into()))),
     };
-    read_dir_at(&fd, dir, "", &mut files)?;
-    Ok(files)
+    Ok(read_dir_at(&fd, dir, "")?.into_iter().collect())
 }
 
 /// Reads the regular files under the open directory `fd` (shown as `shown`), never following
-/// a symlink and never opening anything else.
+/// a symlink and never opening anything else. Subdirectories (one per plan) are read in
+/// parallel.
 fn read_dir_at(
     fd: &rustix::fd::OwnedFd,
     shown: &Path,
     prefix: &str,
-    files: &mut LedgerFiles,
-) -> Result<(), TreeRead> {
+) -> Result<Vec<(String, Vec<u8>)>, TreeRead> {
+    use rayon::prelude::*;
     use rustix::fs::{FileType, Mode, OFlags};
     let gone_or = |e: rustix::io::Errno, path: &Path| {
         if e == rustix::io::Errno::NOENT || e == rustix::io::Errno::STALE {
@@ -123,42 +126,88 @@ fn read_dir_at(
             TreeRead::Failed(EdgeError::io("read", path, e.into()))
         }
     };
-    let entries = rustix::fs::Dir::read_from(fd).map_err(|e| gone_or(e, shown))?;
-    for entry in entries {
+    let mut entries = Vec::new();
+    for entry in rustix::fs::Dir::read_from(fd).map_err(|e| gone_or(e, shown))? {
         let entry = entry.map_err(|e| gone_or(e, shown))?;
         let name = entry.file_name().to_string_lossy().into_owned();
-        if name == "." || name == ".." {
-            continue;
+        if name != "." && name != ".." {
+            entries.push((name, entry.file_type()));
         }
-        let path = shown.join(&name);
+    }
+    let read = |(name, kind): &(String, FileType)| -> Result<Vec<(String, Vec<u8>)>, TreeRead> {
+        let path = shown.join(name);
         let rel = format!("{prefix}{name}");
-        match entry.file_type() {
+        match kind {
             FileType::Directory => {
                 let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
                 let sub = rustix::fs::openat(fd, name.as_str(), flags, Mode::empty())
                     .map_err(|e| gone_or(e, &path))?;
-                read_dir_at(&sub, &path, &format!("{rel}/"), files)?;
+                read_dir_at(&sub, &path, &format!("{rel}/"))
             }
             FileType::RegularFile => {
                 let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
                 let f = rustix::fs::openat(fd, name.as_str(), flags, Mode::empty())
                     .map_err(|e| gone_or(e, &path))?;
-                let mut f = File::from(f);
-                if !f.metadata().is_ok_and(|m| m.is_file()) {
-                    return Err(TreeRead::Failed(special(&path, "not a regular file")));
-                }
-                let mut bytes = Vec::new();
-                f.read_to_end(&mut bytes)
-                    .map_err(|e| TreeRead::Failed(EdgeError::io("read", &path, e)))?;
-                files.insert(rel, bytes);
+                let bytes = read_regular(File::from(f), u64::MAX)
+                    .map_err(|e| TreeRead::Failed(e.at(&path)))?;
+                Ok(vec![(rel, bytes)])
             }
-            FileType::Symlink => return Err(TreeRead::Failed(special(&path, "a symbolic link"))),
-            FileType::Fifo => return Err(TreeRead::Failed(special(&path, "a FIFO"))),
-            FileType::Socket => return Err(TreeRead::Failed(special(&path, "a socket"))),
-            _ => return Err(TreeRead::Failed(special(&path, "a device"))),
+            FileType::Symlink => Err(TreeRead::Failed(special(&path, "a symbolic link"))),
+            FileType::Fifo => Err(TreeRead::Failed(special(&path, "a FIFO"))),
+            FileType::Socket => Err(TreeRead::Failed(special(&path, "a socket"))),
+            _ => Err(TreeRead::Failed(special(&path, "a device"))),
+        }
+    };
+    let read: Vec<_> = entries.par_iter().map(read).collect::<Result<_, _>>()?;
+    Ok(read.into_iter().flatten().collect())
+}
+
+/// Why [`read_regular`] failed: the file is not a regular one, or an I/O error.
+enum ReadError {
+    NotRegular,
+    Io(std::io::Error),
+}
+
+impl ReadError {
+    fn at(self, path: &Path) -> EdgeError {
+        match self {
+            ReadError::NotRegular => special(path, "not a regular file"),
+            ReadError::Io(e) => EdgeError::io("read", path, e),
         }
     }
-    Ok(())
+}
+
+/// Reads an open file whole (at most `cap` bytes and one more, so an oversized file shows),
+/// after checking it is a regular file: one `fstat` and, for a file that does not change
+/// meanwhile, two `read`s.
+fn read_regular(mut f: File, cap: u64) -> Result<Vec<u8>, ReadError> {
+    let meta = f.metadata().map_err(ReadError::Io)?;
+    if !meta.is_file() {
+        return Err(ReadError::NotRegular);
+    }
+    let limit = cap.saturating_add(1);
+    let mut bytes = Vec::with_capacity(meta.len().min(limit) as usize + 1);
+    loop {
+        if bytes.len() as u64 >= limit {
+            break;
+        }
+        if bytes.len() == bytes.capacity() {
+            bytes.reserve(8192);
+        }
+        let room = (bytes.capacity() - bytes.len()).min((limit - bytes.len() as u64) as usize);
+        let start = bytes.len();
+        bytes.resize(start + room, 0);
+        match f.read(&mut bytes[start..]) {
+            Ok(0) => {
+                bytes.truncate(start);
+                break;
+            }
+            Ok(n) => bytes.truncate(start + n),
+            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => bytes.truncate(start),
+            Err(e) => return Err(ReadError::Io(e)),
+        }
+    }
+    Ok(bytes)
 }
 
 fn special(path: &Path, what: &str) -> EdgeError {
@@ -592,12 +641,14 @@ fn relative(base: &Path, path: &Path) -> String {
 /// Reads at most one byte more than a plan file may hold, so a huge file is reported as too
 /// large without being read whole.
 fn read_capped(path: &Path) -> Result<Vec<u8>, EdgeError> {
-    let f = File::open(path).map_err(|e| EdgeError::io("read", path, e))?;
-    let mut bytes = Vec::new();
-    f.take(MAX_FILE_BYTES as u64 + 1)
-        .read_to_end(&mut bytes)
+    use std::os::unix::fs::OpenOptionsExt;
+    // Non-blocking, so a FIFO that replaced a file since the walk is an error, not a hang.
+    let f = fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .open(path)
         .map_err(|e| EdgeError::io("read", path, e))?;
-    Ok(bytes)
+    read_regular(f, MAX_FILE_BYTES as u64).map_err(|e| e.at(path))
 }
 
 /// Test-only hook, for `tests/robustness.rs`: when `PLANCAT_TEST_PAUSE_AT` is `phase`, prints

@@ -418,8 +418,18 @@ pub fn chain_holds(files: &Files) -> bool {
         }
         indexes.insert(slug.to_string(), index);
     }
-    // The root of the chain is exactly what the slug indexes imply, byte for byte.
-    listed == files.len() && files[CATALOG_INDEX] == pretty(&catalog_index(&indexes))
+    // The root of the chain is exactly what the slug indexes imply, byte for byte (each
+    // index's recorded SHA-256 was compared with its bytes above).
+    let shas: BTreeMap<&crate::Slug, &str> = catalog
+        .entries
+        .iter()
+        .filter_map(|(s, e)| Some((s, e.index_sha256.as_deref()?)))
+        .collect();
+    let expected = catalog_of(&indexes, |index| {
+        shas.get(&index.slug)
+            .map_or_else(String::new, |s| s.to_string())
+    });
+    listed == files.len() && files[CATALOG_INDEX] == pretty(&expected)
 }
 
 /// The files in a slug's folder, found by a range query (linear scans per slug made loading
@@ -435,6 +445,16 @@ fn under<'a>(files: &'a Files, dir: &str) -> impl Iterator<Item = &'a String> {
 /// The catalog-wide index implied by the per-slug indexes.
 pub fn catalog_index<'a>(
     slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>,
+) -> CatalogIndex {
+    // Index files are always written as `pretty(index)`.
+    catalog_of(slugs, |index| file_sha256(&pretty(index)))
+}
+
+/// [`catalog_index`] with each slug index's SHA-256 given by `sha` (already known to a reader
+/// that hashed the file).
+fn catalog_of<'a>(
+    slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>,
+    sha: impl Fn(&SlugIndex) -> String,
 ) -> CatalogIndex {
     CatalogIndex {
         format_version: FORMAT_VERSION,
@@ -455,8 +475,7 @@ pub fn catalog_index<'a>(
                         project: index.project.clone(),
                         latest,
                         index: format!("{dir}/index.json"),
-                        // Index files are always written as `pretty(index)`.
-                        index_sha256: Some(file_sha256(&pretty(index))),
+                        index_sha256: Some(sha(index)),
                     },
                 ))
             })
@@ -464,7 +483,6 @@ pub fn catalog_index<'a>(
     }
 }
 
-/// Pretty JSON with a final newline: the one encoding of every ledger file.
 pub fn pretty(v: &impl Serialize) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).expect("wire types always serialize");
     b.push(b'\n');
