@@ -60,10 +60,16 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         } else {
             (plan.file, 0..0)
         };
+        // A moment already past is no notice at all: say so, not "0 days' notice".
+        let notice = if reaches < cx.now {
+            format!("before now ({}), retroactively", cx.now)
+        } else {
+            format!("with {given} days' notice")
+        };
         out.report(
             plan,
             format!(
-                "`{}` {} reaches existing subscribers at {reaches} with {given} days' notice; price increases need {days} days' notice",
+                "`{}` {} reaches existing subscribers at {reaches} {notice}; price increases need {days} days' notice",
                 s.slug, s.plan_version
             ),
         )
@@ -152,6 +158,16 @@ mod tests {
             findings_for("2026-06-20T00:00:00Z", ""),
             [
                 "`shop-api` 2.0.0 reaches existing subscribers at 2026-06-20T00:00:00Z with 19 days' notice; price increases need 30 days' notice"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_moment_already_past_is_retroactive_not_zero_days_notice() {
+        assert_eq!(
+            findings_for("2026-03-01T00:00:00Z", ""),
+            [
+                "`shop-api` 2.0.0 reaches existing subscribers at 2026-03-01T00:00:00Z before now (2026-06-01T00:00:00Z), retroactively; price increases need 30 days' notice"
             ]
         );
     }
