@@ -157,3 +157,56 @@ fn the_clock_crossing_a_stated_instant_is_a_full_run() {
     // At the instant itself no window is safe: a full run.
     assert!(!skipped(root, &["check", "--now", "2027-01-01T00:00:00Z"]));
 }
+
+/// Every file under `dir`: bytes, inode and modification time.
+fn site(dir: &Path) -> std::collections::BTreeMap<String, (Vec<u8>, u64, i64, i64)> {
+    use std::os::unix::fs::MetadataExt;
+    common::tree(dir)
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let m = std::fs::metadata(dir.join(&rel)).unwrap();
+            (rel, (bytes, m.ino(), m.mtime(), m.mtime_nsec()))
+        })
+        .collect()
+}
+
+#[test]
+fn one_edit_rewrites_only_the_site_files_whose_bytes_change() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let before = site(&root.join("out/site"));
+    let plan = root.join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    let (status, err) = run(root, &["build", "--effective-from", "2026-12-15T00:00:00Z"]);
+    assert_eq!(status, 0, "{err}");
+    let after = site(&root.join("out/site"));
+    let mut touched = Vec::new();
+    for (rel, (bytes, ino, s, ns)) in &after {
+        match before.get(rel) {
+            Some((old, ino0, s0, ns0)) if old == bytes => {
+                assert_eq!(
+                    (ino, s, ns),
+                    (ino0, s0, ns0),
+                    "`{rel}` was rewritten unchanged"
+                );
+            }
+            _ => touched.push(rel.clone()),
+        }
+    }
+    // The product's page and the pages listing it, the new snapshot's copy and the indexes.
+    assert!(
+        touched.contains(&"products/aurora-storefront/index.html".to_string()),
+        "{touched:?}"
+    );
+    assert!(
+        touched.contains(&"snapshots/aurora-storefront/1.1.0.json".to_string()),
+        "{touched:?}"
+    );
+    assert!(touched.len() < 10, "{touched:?}");
+    assert!(
+        err.contains(&format!("({} files written or removed)", touched.len())),
+        "{err}"
+    );
+}

@@ -385,57 +385,92 @@ pub fn write_ledger(root: &Path, changes: &LedgerFiles) -> Result<(), EdgeError>
     publish_staged(&staging, &live)
 }
 
-/// Replaces `out/site/` with `files`, atomically (staged beside it, then swapped in).
+/// Makes `out/site/` hold exactly `files`, touching only what differs: a file whose bytes are
+/// already there is left alone (its modification time too, so a server or `rsync` sees no
+/// change), a changed file is replaced in one rename (a reader never sees half a page), a new
+/// one is written, and what is no longer part of the site is removed. Anything under
+/// `out/site/` that is not a regular file is removed, never opened. Returns how many files
+/// were written or removed.
+///
+/// The site is a deploy artifact rebuilt from the ledger: a build killed here leaves some
+/// pages old and some new, and the next build (which then finds no run manifest) repairs it.
 pub fn write_site(
     root: &Path,
     files: &std::collections::BTreeMap<String, Vec<u8>>,
-) -> Result<bool, EdgeError> {
+) -> Result<usize, EdgeError> {
+    use rayon::prelude::*;
     let live = root.join(SITE_DIR);
-    if unchanged(&live, files)? {
-        return Ok(false);
+    let (on_disk, special) = if live.is_dir() {
+        walk(&live)?
+    } else {
+        (Vec::new(), Vec::new())
+    };
+    let on_disk: std::collections::BTreeMap<String, PathBuf> = on_disk
+        .into_iter()
+        .map(|p| (relative(&live, &p), p))
+        .collect();
+    // Compared in parallel: reading back what is there is most of an unchanged site's cost.
+    let stale: Vec<&String> = files
+        .par_iter()
+        .filter(|(rel, bytes)| {
+            on_disk.get(*rel).is_none_or(|p| {
+                fs::symlink_metadata(p).is_ok_and(|m| m.len() != bytes.len() as u64)
+                    || fs::read(p).map_or(true, |old| old != **bytes)
+            })
+        })
+        .map(|(rel, _)| rel)
+        .collect();
+    let gone: Vec<&PathBuf> = special
+        .iter()
+        .map(|(p, _)| p)
+        .chain(
+            on_disk
+                .iter()
+                .filter(|(rel, _)| !files.contains_key(*rel))
+                .map(|(_, p)| p),
+        )
+        .collect();
+    if stale.is_empty() && gone.is_empty() {
+        return Ok(0);
     }
     test_fail("site", &live)?;
-    let staging = root.join(SITE_STAGING);
-    if staging.exists() {
-        fs::remove_dir_all(&staging).map_err(|e| EdgeError::io("remove", &staging, e))?;
+    for path in &gone {
+        // Whatever it is (file, link, FIFO, socket, device): removed, never followed or opened.
+        fs::remove_file(path).map_err(|e| EdgeError::io("remove", path, e))?;
     }
-    for (rel, bytes) in files {
-        let dst = staging.join(rel);
-        create_dir(dst.parent().expect("a file has a parent"))?;
-        // Never a hard link to the ledger: the site is a deploy artifact that tools may edit
-        // in place, and the published files must not change with it.
-        fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
-    }
-    create_dir(&staging)?;
-    publish_staged(&staging, &live)?;
-    Ok(true)
-}
-
-/// Whether `dir` holds exactly `files`, byte for byte (then there is nothing to write).
-fn unchanged(
-    dir: &Path,
-    files: &std::collections::BTreeMap<String, Vec<u8>>,
-) -> Result<bool, EdgeError> {
-    if !dir.is_dir() {
-        return Ok(false);
-    }
-    let (on_disk, special) = walk(dir)?;
-    // Anything but a regular file there is replaced with the rest, never opened.
-    if !special.is_empty() || on_disk.len() != files.len() {
-        return Ok(false);
-    }
-    for path in on_disk {
-        let Some(want) = files.get(&relative(dir, &path)) else {
-            return Ok(false);
-        };
-        let meta = fs::metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
-        if meta.len() != want.len() as u64
-            || fs::read(&path).map_err(|e| EdgeError::io("read", &path, e))? != *want
-        {
-            return Ok(false);
+    for rel in &stale {
+        let dst = live.join(rel);
+        let dir = dst.parent().expect("a file has a parent");
+        create_dir(dir)?;
+        let bytes = &files[*rel];
+        if on_disk.contains_key(*rel) {
+            // Never written in place: a new file renamed over the old one.
+            let mut tmp = tempfile::NamedTempFile::new_in(dir)
+                .map_err(|e| EdgeError::io("create a file in", dir, e))?;
+            tmp.write_all(bytes)
+                .map_err(|e| EdgeError::io("write", &dst, e))?;
+            tmp.persist(&dst)
+                .map_err(|e| EdgeError::io("write", &dst, e.error))?;
+        } else {
+            fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
         }
     }
-    Ok(true)
+    if !gone.is_empty() {
+        remove_empty_dirs(&live)?;
+    }
+    Ok(stale.len() + gone.len())
+}
+
+/// Removes the directories under `dir` (not `dir`) that hold nothing.
+fn remove_empty_dirs(dir: &Path) -> Result<(), EdgeError> {
+    for entry in WalkDir::new(dir).min_depth(1).contents_first(true) {
+        let entry = entry.map_err(|e| EdgeError::io("read", dir, e.into()))?;
+        if entry.file_type().is_dir() {
+            // Fails, and is left, when not empty.
+            let _ = fs::remove_dir(entry.path());
+        }
+    }
+    Ok(())
 }
 
 /// Makes a fully written staging directory the live one: sync, swap, sync the parent, and

@@ -87,10 +87,12 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             "{e}\n  {published}, but `out/site/` is stale: fix this and run `plancat build` again to render it"
         ))
     })?;
-    let site = if site_written {
-        "to `out/site/`"
-    } else {
-        "(`out/site/` was up to date)"
+    let site = match site_written {
+        0 => "(`out/site/` was up to date)".to_string(),
+        n => format!(
+            "to `out/site/` ({} written or removed)",
+            crate::core::diag::count(n, "file")
+        ),
     };
     let mut ledger = inputs.ledger.clone();
     ledger.extend(a.changes.iter().map(|(k, v)| (k.clone(), v.clone())));
