@@ -22,9 +22,10 @@ use crate::core::node::{Node, Value};
 use crate::core::parse;
 use crate::core::path::Seg;
 use crate::core::schema::{self, Which};
-use crate::core::source::{FileId, Sources};
+use crate::core::source::{FileId, SourceFile, Sources};
 use crate::core::validate::{Checker, FileDoc, typed};
 use plancat_consumer::wire::{Computed, EntityKind, PublishedPlan};
+use rayon::prelude::*;
 
 /// A file read from `plans/`, with its catalog-relative path (`plans/core/00-defaults.toml`).
 pub struct InputFile {
@@ -136,22 +137,26 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
     let mut files: Vec<&InputFile> = inputs.iter().collect();
     files.sort_by(|a, b| a.path.cmp(&b.path));
 
-    // Discover, parse and validate each file on its own.
+    // Discover, parse and validate each file on its own, in parallel; the results are folded
+    // in path order, so ids, diagnostics and plans come out as from one thread.
+    let base = sources.len();
+    let outcomes: Vec<FileOutcome> = files
+        .par_iter()
+        .enumerate()
+        .map(|(i, f)| one_file(FileId::nth(base + i), f, &checkers))
+        .collect();
     let mut parsed = Vec::new();
     let mut failed = BTreeSet::new();
     // Every project file's slug, parsed or not: a product of a broken project is skipped
     // quietly rather than told its project does not exist.
     let mut project_files = BTreeSet::new();
     let mut slugs = BTreeSet::new();
-    for f in files {
-        let (src, decode_err) = parse::decode(&f.path, &f.bytes);
-        let id = sources.add(src);
-        let path = match discover::classify(&f.path) {
-            Ok(p) => p,
-            Err(d) => {
-                diags.push(d.at(id, 0..0, "this file"));
-                continue;
-            }
+    for (i, o) in outcomes.into_iter().enumerate() {
+        let id = sources.add(o.source);
+        debug_assert_eq!(id, FileId::nth(base + i));
+        diags.extend(o.diags);
+        let Some(path) = o.path else {
+            continue;
         };
         if path.layer == LayerKind::Project {
             project_files.insert(path.stem.clone());
@@ -159,48 +164,19 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         if path.layer != LayerKind::Core {
             slugs.insert(path.stem.clone());
         }
-        let fail = |failed: &mut BTreeSet<String>| {
-            if path.layer != LayerKind::Core {
+        match o.node {
+            Some(node) => parsed.push(Parsed {
+                file: id,
+                path,
+                node,
+            }),
+            None if path.layer != LayerKind::Core => {
                 failed.insert(path.stem.clone());
-            } else {
+            }
+            None => {
                 failed.insert(CORE.into());
             }
-        };
-        if let Some((code, msg, at)) = decode_err {
-            diags.push(Diagnostic::error(code, msg).at(id, at..at, "here"));
-            fail(&mut failed);
-            continue;
         }
-        let node = match parse::parse(id, sources.get(id), path.format) {
-            Ok(n) => n,
-            Err(ds) => {
-                diags.extend(ds);
-                fail(&mut failed);
-                continue;
-            }
-        };
-        let checker = &checkers[path.layer as usize];
-        let errs = checker.check(
-            &node.value.to_json(),
-            &FileDoc {
-                file: id,
-                node: &node,
-            },
-        );
-        // A file that parsed is merged even when its layer has schema errors: the applied
-        // plans report the same errors at the same places (deduplicated below), and every
-        // other problem in the catalog is still found.
-        diags.extend(errs);
-        if node.value.as_table().is_none() {
-            // Reported above as a type error; there is nothing to merge.
-            fail(&mut failed);
-            continue;
-        }
-        parsed.push(Parsed {
-            file: id,
-            path,
-            node,
-        });
     }
 
     let plan_checkers = (
@@ -252,6 +228,63 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         locks,
         diags,
     }
+}
+
+/// What one file under `plans/` is on its own: its source, its layer (unless misplaced), its
+/// tree (unless it failed to decode or parse, or is not a table), and its problems.
+struct FileOutcome {
+    source: SourceFile,
+    path: Option<PlanPath>,
+    node: Option<Node>,
+    diags: Vec<Diagnostic>,
+}
+
+fn one_file(id: FileId, f: &InputFile, checkers: &[&Checker; 3]) -> FileOutcome {
+    let (source, decode_err) = parse::decode(&f.path, &f.bytes);
+    let mut o = FileOutcome {
+        source,
+        path: None,
+        node: None,
+        diags: Vec::new(),
+    };
+    let path = match discover::classify(&f.path) {
+        Ok(p) => p,
+        Err(d) => {
+            o.diags.push(d.at(id, 0..0, "this file"));
+            return o;
+        }
+    };
+    let layer = path.layer;
+    let format = path.format;
+    o.path = Some(path);
+    if let Some((code, msg, at)) = decode_err {
+        o.diags
+            .push(Diagnostic::error(code, msg).at(id, at..at, "here"));
+        return o;
+    }
+    let node = match parse::parse(id, &o.source, format) {
+        Ok(n) => n,
+        Err(ds) => {
+            o.diags.extend(ds);
+            return o;
+        }
+    };
+    let errs = checkers[layer as usize].check(
+        &node.value.to_json(),
+        &FileDoc {
+            file: id,
+            node: &node,
+        },
+    );
+    // A file that parsed is merged even when its layer has schema errors: the applied
+    // plans report the same errors at the same places (deduplicated below), and every
+    // other problem in the catalog is still found.
+    o.diags.extend(errs);
+    // Not a table: reported above as a type error; there is nothing to merge.
+    if node.value.as_table().is_some() {
+        o.node = Some(node);
+    }
+    o
 }
 
 /// The key under which a failure of any core file is recorded in `failed`.
@@ -329,56 +362,76 @@ impl Layered<'_> {
             }
         }
 
-        // Products: core ⊕ project (shared sections) ⊕ product.
-        for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Product) {
-            if !unique(p, diags) {
-                continue;
-            }
-            let project = p.node.get_path(&[
-                crate::core::node::PathSeg::Key("product"),
-                crate::core::node::PathSeg::Key("project"),
-            ]);
-            let (mut tree, mut ok, project_slug) = match project.map(|n| (&n.value, n.span.clone()))
-            {
-                Some((Value::String(name), span)) => match projects.get(name.as_str()) {
-                    Some((shared, ok)) => (shared.clone(), *ok, Slug::new(name).ok()),
-                    None if self.project_files.contains(name.as_str()) => {
-                        (self.core.clone(), false, None)
-                    }
-                    None => {
-                        let help =
-                            did_you_mean(name, projects.keys().copied()).unwrap_or_else(|| {
-                                "projects are the files in `plans/projects/`".into()
-                            });
-                        diags.push(
-                            Diagnostic::error(
-                                Code::UnknownProject,
-                                format!("unknown project `{name}`"),
-                            )
-                            .at(p.file, span, "no such project")
-                            .with_help(help),
-                        );
-                        (self.core.clone(), false, None)
-                    }
-                },
-                _ => (self.core.clone(), self.core_ok, None),
-            };
-            let before = diags.len();
-            diags.extend(merge::apply(
-                &mut tree,
-                p.file,
-                &p.node,
-                LayerKind::Product,
-                self.locks,
-                &|_| true,
-            ));
-            ok &= diags.len() == before;
-            if let Some(plan) = self.finish(p, tree, ok, project_slug, diags, failed, checkers) {
-                out.push(plan);
-            }
+        // Products: core ⊕ project (shared sections) ⊕ product, each on its own (in parallel),
+        // folded in file order so diagnostics come out as from one thread.
+        let products: Vec<&Parsed> = parsed
+            .iter()
+            .filter(|p| p.path.layer == LayerKind::Product)
+            .filter(|p| unique(p, diags))
+            .collect();
+        let applied: Vec<(Diagnostics, BTreeSet<String>, Option<CompiledPlan>)> = products
+            .par_iter()
+            .map(|p| {
+                let (mut diags, mut failed) = (Diagnostics::default(), BTreeSet::new());
+                let plan = self.product(p, &projects, &mut diags, &mut failed, checkers);
+                (diags, failed, plan)
+            })
+            .collect();
+        for (d, f, plan) in applied {
+            diags.extend(d.0);
+            failed.extend(f);
+            out.extend(plan);
         }
         out.sort_by(|a, b| a.slug.cmp(&b.slug));
         out
+    }
+
+    /// One product: its project's shared sections under it, merged and finished.
+    fn product(
+        &self,
+        p: &Parsed,
+        projects: &BTreeMap<&str, (MNode, bool)>,
+        diags: &mut Diagnostics,
+        failed: &mut BTreeSet<String>,
+        checkers: &(&Checker, &Checker),
+    ) -> Option<CompiledPlan> {
+        let project = p.node.get_path(&[
+            crate::core::node::PathSeg::Key("product"),
+            crate::core::node::PathSeg::Key("project"),
+        ]);
+        let (mut tree, mut ok, project_slug) = match project.map(|n| (&n.value, n.span.clone())) {
+            Some((Value::String(name), span)) => match projects.get(name.as_str()) {
+                Some((shared, ok)) => (shared.clone(), *ok, Slug::new(name).ok()),
+                None if self.project_files.contains(name.as_str()) => {
+                    (self.core.clone(), false, None)
+                }
+                None => {
+                    let help = did_you_mean(name, projects.keys().copied())
+                        .unwrap_or_else(|| "projects are the files in `plans/projects/`".into());
+                    diags.push(
+                        Diagnostic::error(
+                            Code::UnknownProject,
+                            format!("unknown project `{name}`"),
+                        )
+                        .at(p.file, span, "no such project")
+                        .with_help(help),
+                    );
+                    (self.core.clone(), false, None)
+                }
+            },
+            _ => (self.core.clone(), self.core_ok, None),
+        };
+        let before = diags.len();
+        diags.extend(merge::apply(
+            &mut tree,
+            p.file,
+            &p.node,
+            LayerKind::Product,
+            self.locks,
+            &|_| true,
+        ));
+        ok &= diags.len() == before;
+        self.finish(p, tree, ok, project_slug, diags, failed, checkers)
     }
 
     /// Validates an applied plan and deserializes it; `None` (and the slug in `failed`) on error.

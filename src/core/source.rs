@@ -63,6 +63,12 @@ pub struct Sources {
 }
 
 impl FileId {
+    /// The id the `i`-th file added to a [`Sources`] table gets: lets files be parsed in
+    /// parallel before they are added, in order.
+    pub(crate) fn nth(i: usize) -> FileId {
+        FileId(u32::try_from(i).expect("fewer than 4 billion files"))
+    }
+
     /// A file id for unit tests that build trees without a [`Sources`] table.
     #[cfg(test)]
     pub fn for_tests(i: usize) -> FileId {

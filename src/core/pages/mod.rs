@@ -15,6 +15,7 @@ use std::collections::BTreeMap;
 
 use minijinja::value::Serde;
 use minijinja::{Environment, UndefinedBehavior, Value, context};
+use rayon::prelude::*;
 
 use crate::core::diag::{Code, Diagnostic};
 use crate::core::ledger::LedgerFiles;
@@ -212,8 +213,13 @@ pub fn render(
     }
     let urls: Vec<String> = pages.iter().map(|(p, ..)| catalog.canonical(p)).collect();
     pages.push(("sitemap.xml".into(), "sitemap.xml", context! { site, urls }));
-    for (path, template, ctx) in pages {
-        match env.get_template(template).and_then(|t| t.render(ctx)) {
+    // Rendered in parallel, collected in page order.
+    let rendered: Vec<_> = pages
+        .into_par_iter()
+        .map(|(path, template, ctx)| (path, env.get_template(template).and_then(|t| t.render(ctx))))
+        .collect();
+    for (path, result) in rendered {
+        match result {
             Ok(text) => {
                 files.insert(path, text.into_bytes());
             }
