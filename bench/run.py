@@ -10,6 +10,7 @@ of --runs runs with min-max, interleaving plancat and the Python equivalent:
   cold build      `plancat build` with an empty out/ (publishes every plan)
   no-op build     `plancat build` again, nothing changed
   check           `plancat check`, nothing changed
+  check --full    `plancat check --full`: every stage, the manifest ignored
   one-edit build  `plancat build` after one product's price changed (and how many files under
                   out/ it created, rewrote or removed: a file counts when its inode, size or
                   mtime changed)
@@ -17,7 +18,8 @@ of --runs runs with min-max, interleaving plancat and the Python equivalent:
                   otherwise script (parse, validate against plancat's schemas, merge, bundle
                   prices, ledger + pages; no rules, provenance, bumps or atomic publish)
 
-and peak RSS of each. Ratios are against the Python run in the same invocation, so they
+the floors (every input file read by `cat`, the output tree copied by `cp -r`), and peak RSS
+of each. "Now" is pinned (--now) so every run does the same work. Ratios are against the Python run in the same invocation, so they
 compare across machines where absolute times do not. Needs a release build of plancat
 (`cargo build --release`) and, for the peer, `pip install jsonschema-rs orjson jinja2`.
 """
@@ -32,6 +34,8 @@ import tempfile
 import time
 
 HERE = pathlib.Path(__file__).resolve().parent
+# "Now" for every plancat run: fixed, so every run of the bench does the same work.
+NOW = "2026-01-15T00:00:00Z"
 REPO = HERE.parent
 
 
@@ -100,21 +104,30 @@ def bench(n, runs, base, plancat, env, peer_env, no_peer):
     subprocess.run([sys.executable, HERE / "gen_plancat.py", str(n), str(root)], check=True, stdout=subprocess.DEVNULL)
     product = root / "plans" / "products" / "product-1.toml"
     text = product.read_text()
-    t = {k: [] for k in ["cold", "noop", "check", "edit", "python"]}
+    t = {k: [] for k in ["cold", "noop", "check", "full", "edit", "python", "read", "write"]}
     rss = {k: [] for k in t}
     files_written = []
     for i in range(runs):
         shutil.rmtree(root / "out", ignore_errors=True)
-        s, m = run([plancat, "build", "-q", "--effective-from", "2026-01-01T00:00:00Z"], root, env)
+        s, m = run([plancat, "build", "-q", "--now", NOW], root, env)
         t["cold"].append(s); rss["cold"].append(m)
-        s, m = run([plancat, "build", "-q"], root, env)
+        s, m = run([plancat, "build", "-q", "--now", NOW], root, env)
         t["noop"].append(s); rss["noop"].append(m)
-        s, m = run([plancat, "check", "-q"], root, env)
+        s, m = run([plancat, "check", "-q", "--now", NOW], root, env)
         t["check"].append(s); rss["check"].append(m)
+        s, m = run([plancat, "check", "-q", "--now", NOW, "--full"], root, env)
+        t["full"].append(s); rss["full"].append(m)
+        # The floors: read every input file, and write plancat's output tree (cp -r).
+        s, m = run(["sh", "-c", "find plans out/snapshots -type f -print0 | xargs -0 cat > /dev/null"], root, env)
+        t["read"].append(s); rss["read"].append(m)
+        shutil.rmtree(base / "floor", ignore_errors=True)
+        s, m = run(["cp", "-r", str(root / "out"), str(base / "floor")], root, env)
+        t["write"].append(s); rss["write"].append(m)
+        shutil.rmtree(base / "floor", ignore_errors=True)
         # One price edit, published as a new version a second later each time.
         product.write_text(text.replace('USD = "', f'USD = "{i + 2}', 1))
         before = tree_state(root / "out")
-        s, m = run([plancat, "build", "-q", "--effective-from", f"2026-02-01T00:00:{i:02}Z"], root, env)
+        s, m = run([plancat, "build", "-q", "--now", NOW, "--effective-from", f"2026-02-01T00:00:{i:02}Z"], root, env)
         t["edit"].append(s); rss["edit"].append(m)
         files_written.append(written(before, tree_state(root / "out")))
         product.write_text(text)
@@ -125,11 +138,12 @@ def bench(n, runs, base, plancat, env, peer_env, no_peer):
             t["python"].append(s); rss["python"].append(m)
     py = statistics.median(t["python"]) if t["python"] else None
     print(f"\n{n} products ({sum(1 for _ in (root / 'plans').rglob('*.*'))} plan files)")
-    names = {"cold": "cold build", "noop": "no-op build", "check": "check", "edit": "one-edit build", "python": "python equivalent"}
+    names = {"cold": "cold build", "noop": "no-op build", "check": "check", "full": "check --full", "edit": "one-edit build",
+             "python": "python equivalent", "read": "floor: read inputs", "write": "floor: cp -r out/"}
     for k, label in names.items():
         if not t[k]:
             continue
-        ratio = f"  {statistics.median(t[k]) / py:5.2f}x python" if py and k != "python" else ""
+        ratio = f"  {statistics.median(t[k]) / py:5.2f}x python" if py and k in ("cold", "noop", "check", "full", "edit") else ""
         print(f"  {label:<18} {fmt(t[k])}  peak {fmt(rss[k], 'MB')}{ratio}")
     created, changed, removed = files_written[-1]
     total = len(tree_state(root / "out"))

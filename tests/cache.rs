@@ -65,18 +65,21 @@ fn after_publishing_the_next_build_is_skipped_and_agrees_with_a_full_one() {
 }
 
 #[test]
-fn a_run_at_a_stated_instant_records_nothing() {
-    // Publishing with effective_from = now: `effective_from <= now` holds, `< now` does not
-    // yet, so no later moment is known to give the same answer.
+fn a_publishing_run_at_now_is_recorded_and_holds_until_the_next_stated_instant() {
+    // Published with effective_from = now: in force from now on, so the next run is skipped.
     let dir = example_copy();
     let root = dir.path();
     let plan = root.join("plans/products/aurora-storefront.toml");
     let text = std::fs::read_to_string(&plan).unwrap();
     std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
     assert_eq!(run(root, &["build"]).0, 0);
-    assert!(!root.join(MANIFEST).exists());
-    assert!(!skipped(root, &["build", "--now", "2026-12-01T00:00:01Z"]));
-    assert!(skipped(root, &["build", "--now", "2026-12-01T00:00:02Z"]));
+    assert!(root.join(MANIFEST).exists());
+    assert!(skipped(root, &["build", "--now", "2026-12-01T00:00:01Z"]));
+    assert!(skipped(root, &["check", "--now", "2026-12-31T23:59:59Z"]));
+    // The `launch20` promotion ends at 2027-01-01T00:00:00Z.
+    assert!(!skipped(root, &["check", "--now", "2027-01-01T00:00:00Z"]));
+    // Before the run's own moment: a full run (that version is not in force yet).
+    assert!(!skipped(root, &["check", "--now", "2026-11-30T23:59:59Z"]));
 }
 
 #[test]

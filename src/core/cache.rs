@@ -66,9 +66,14 @@ pub fn key(inputs: &Inputs, ledger: &LedgerFiles, salt: &[u8]) -> String {
     hex(&h.finalize())
 }
 
-/// The stretch of time around a run's "now" in which no instant the inputs state is reached or
-/// crossed: `after < now < until`, both strict (an open end when there is no such instant on
-/// that side), so `x < now` and `x <= now` both keep their answers for every stated `x`.
+/// The stretch of time around a run's "now" in which no stated instant is crossed:
+/// `after <= now < until` (an open end when there is no such instant on that side).
+///
+/// Closed on the left because plancat compares a stated instant `x` with the moment of a run
+/// only as `x <= now` (a version is in force from its `effective_from`, a promotion has
+/// expired from its `valid_until`) or its negation: that answer is the same for every `now`
+/// from `x` up to the next stated instant. Code that compares instants with the moment of a
+/// run must keep to `x <= now` (see `rules::Context`), or make this window strict.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Window {
     pub after: Option<Instant>,
@@ -77,13 +82,12 @@ pub struct Window {
 
 impl Window {
     pub fn contains(&self, now: Instant) -> bool {
-        self.after.is_none_or(|a| a < now) && self.until.is_none_or(|u| now < u)
+        self.after.is_none_or(|a| a <= now) && self.until.is_none_or(|u| now < u)
     }
 }
 
-/// The [`Window`] around `now` for these inputs, or `None` when `now` is a stated instant or
-/// within a day or two of a date stated without a full time and offset (then no window is
-/// safe).
+/// The [`Window`] around `now` for these inputs, or `None` when `now` is within a day or two
+/// of a date stated without a full time and offset (then no window is safe).
 pub fn window(inputs: &Inputs, ledger: &LedgerFiles, now: Instant) -> Option<Window> {
     let mut w = Window {
         after: None,
@@ -99,12 +103,14 @@ pub fn window(inputs: &Inputs, ledger: &LedgerFiles, now: Instant) -> Option<Win
         for bound in instants(bytes) {
             let (lo, hi) = match bound {
                 Bound::Exact(t) => (t, t),
-                Bound::Day(lo, hi) => (lo, hi),
+                Bound::Day(lo, hi) => {
+                    if lo <= now && now <= hi {
+                        return None;
+                    }
+                    (lo, hi)
+                }
             };
-            if lo <= now && now <= hi {
-                return None;
-            }
-            if hi < now {
+            if hi <= now {
                 w.after = w.after.max(Some(hi));
             } else {
                 w.until = Some(w.until.map_or(lo, |u| u.min(lo)));
@@ -181,15 +187,14 @@ mod tests {
         let w = window(&i, &Default::default(), at("2026-06-01T00:00:00Z")).unwrap();
         assert_eq!(w.after, Some(at("2026-01-01T00:00:00Z")));
         assert_eq!(w.until, Some(at("2026-09-01T10:00:00Z")));
-        assert!(w.contains(at("2026-01-01T00:00:01Z")));
+        assert!(w.contains(at("2026-01-01T00:00:00Z")));
         assert!(w.contains(at("2026-09-01T09:59:59Z")));
-        assert!(!w.contains(at("2026-01-01T00:00:00Z")));
+        assert!(!w.contains(at("2025-12-31T23:59:59Z")));
         assert!(!w.contains(at("2026-09-01T10:00:00Z")));
-        // A run at a stated instant itself has no window: `x < now` and `x <= now` differ.
-        assert_eq!(
-            window(&i, &Default::default(), at("2027-01-01T00:00:00Z")),
-            None
-        );
+        // A run at a stated instant: `x <= now` already holds, and holds until the next one.
+        let w = window(&i, &Default::default(), at("2026-09-01T10:00:00Z")).unwrap();
+        assert_eq!(w.after, Some(at("2026-09-01T10:00:00Z")));
+        assert_eq!(w.until, Some(at("2027-01-01T00:00:00Z")));
     }
 
     #[test]

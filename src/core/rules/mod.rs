@@ -166,6 +166,10 @@ pub(crate) struct Context<'a> {
     pub now: Instant,
     /// When new versions take effect unless a plan schedules them (`--effective-from`, else
     /// `now`): what a published version holds is checked at it (expired promotions).
+    ///
+    /// Compare a stated instant `x` with `at` (or `now`) only as `x <= at` or its negation:
+    /// a skipped run relies on it (`core::cache::Window`). `now` plus an offset (notice) only
+    /// where there are publications, which a skipped run never has.
     pub at: Instant,
     pub publications: &'a [Publication],
 }
