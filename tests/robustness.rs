@@ -628,3 +628,35 @@ fn a_held_lock_is_named_and_waiting_for_it_times_out() {
     let o = plancat(dir.path(), &["build", "--effective-from", T0]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+/// `verify` holds the ledger directory open when a build swaps a new ledger in and removes the
+/// old one under it: the reader notices (the path names another directory now), reads again,
+/// and reports the new ledger — never an empty or half-removed one. Before the check, the
+/// reader listed a deleted directory and reported the ledger missing.
+#[test]
+fn a_read_whose_ledger_is_swapped_out_starts_over_and_sees_the_new_one() {
+    let dir = example_copy();
+    let root = dir.path();
+    touch_every_plan(root);
+    let resume = root.join("resume-reader");
+    let mut reader = common::command(root, &["verify"])
+        .env("PLANCAT_TEST_READ_PAUSE", &resume)
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(reader.stderr.take().unwrap()).lines();
+    let first = lines
+        .next()
+        .expect("the reader says it is reading")
+        .unwrap();
+    assert!(first.starts_with("plancat-test-reading"), "{first}");
+    let build = plancat(root, &["build", "--effective-from", T0]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    std::fs::write(&resume, "").unwrap();
+    let rest: Vec<String> = lines.map(Result::unwrap).collect();
+    let status = reader.wait().unwrap();
+    let fresh = plancat(root, &["verify"]);
+    assert!(fresh.status.success(), "{}", stderr(&fresh));
+    assert!(status.success(), "{}", rest.join("\n"));
+    assert_eq!(rest.join("\n") + "\n", stderr(&fresh));
+}

@@ -106,7 +106,40 @@ fn read_tree(dir: &Path) -> Result<LedgerFiles, TreeRead> {
         Err(rustix::io::Errno::NOENT) => return Ok(LedgerFiles::new()),
         Err(e) => return Err(TreeRead::Failed(EdgeError::io("read", dir, e.into()))),
     };
-    Ok(read_dir_at(&fd, dir, "")?.into_iter().collect())
+    test_reader_pause(dir);
+    let files = read_dir_at(&fd, dir, "")?;
+    // Read whole, but was it the live tree throughout? A build that swapped its new tree in
+    // meanwhile (and may be removing this one file by file) leaves `dir` naming another
+    // directory: read again, from the new one.
+    let read = rustix::fs::fstat(&fd)
+        .map_err(|e| TreeRead::Failed(EdgeError::io("read", dir, e.into())))?;
+    match rustix::fs::lstat(dir) {
+        Ok(now) if (now.st_dev, now.st_ino) == (read.st_dev, read.st_ino) => {
+            Ok(files.into_iter().collect())
+        }
+        Ok(_) | Err(rustix::io::Errno::NOENT) => Err(TreeRead::Gone),
+        Err(e) => Err(TreeRead::Failed(EdgeError::io("read", dir, e.into()))),
+    }
+}
+
+/// Test-only hook, for `tests/robustness.rs`: when `PLANCAT_TEST_READ_PAUSE` names a file, a
+/// reader of the ledger prints `plancat-test-reading <dir>` once it holds the directory open,
+/// then waits (up to 60 s) until that file exists, so a test can swap the ledger under it.
+/// Nothing sets the variable outside the tests.
+fn test_reader_pause(dir: &Path) {
+    if let Some(resume) = std::env::var_os("PLANCAT_TEST_READ_PAUSE") {
+        static ONCE: std::sync::Once = std::sync::Once::new();
+        ONCE.call_once(|| {
+            eprintln!("plancat-test-reading {}", dir.display());
+            let resume = Path::new(&resume);
+            for _ in 0..600 {
+                if resume.exists() {
+                    return;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(100));
+            }
+        });
+    }
 }
 
 /// Reads the regular files under the open directory `fd` (shown as `shown`), never following
