@@ -213,3 +213,47 @@ fn one_edit_rewrites_only_the_site_files_whose_bytes_change() {
         "{err}"
     );
 }
+
+#[test]
+fn a_replaced_page_keeps_the_mode_of_a_new_one_and_a_chmod_is_noticed() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let page = root.join("out/site/index.html");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    let fresh = mode(&page);
+    // A page replaced by rename is as readable as one written new (not tempfile's 0600).
+    std::fs::write(&page, "defaced").unwrap();
+    assert_eq!(run(root, &["build"]).0, 0);
+    assert_ne!(std::fs::read(&page).unwrap(), b"defaced");
+    assert_eq!(mode(&page), fresh);
+    // Only the mode changed: not the bytes, size or mtime. Still a full run.
+    std::fs::set_permissions(&page, std::fs::Permissions::from_mode(0o600)).unwrap();
+    assert!(!skipped(root, &["build"]));
+}
+
+#[test]
+fn the_manifest_folder_ignores_itself_for_git() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let ignore = std::fs::read_to_string(root.join("out/.plancat/.gitignore")).unwrap();
+    assert!(ignore.lines().any(|l| l == "*"), "{ignore}");
+}
+
+#[test]
+fn an_unwritable_manifest_costs_the_skip_not_the_build() {
+    let dir = example_copy();
+    let root = dir.path();
+    // A file where the manifest's folder should be.
+    std::fs::write(root.join("out/.plancat"), "not a folder").unwrap();
+    let (status, err) = run(root, &["build"]);
+    assert_eq!(status, 0, "{err}");
+    assert!(
+        err.contains("warning: the run manifest was not written"),
+        "{err}"
+    );
+    assert!(err.contains("Finished"), "{err}");
+    assert!(!skipped(root, &["check"]));
+}

@@ -513,7 +513,7 @@ fn symlinks_and_special_files_are_never_followed_or_opened() {
         (
             "a FIFO in the ledger",
             Box::new(move |r: &Path| mkfifo(&r.join("out/snapshots/pipe.json"))),
-            "is a FIFO: the ledger holds only regular files",
+            "is a FIFO: plancat reads only regular files",
         ),
     ];
     for (what, plant, expected) in cases {

@@ -100,6 +100,11 @@ pub fn window(inputs: &Inputs, ledger: &LedgerFiles, now: Instant) -> Option<Win
         .chain(inputs.templates.iter().map(|t| t.bytes.as_slice()))
         .chain(ledger.values().map(Vec::as_slice));
     for bytes in texts {
+        // An instant can hide behind an escape (`"202\u0037-…"`, a TOML line continuation)
+        // where the scan below would not see it: then no window is safe.
+        if hides_text(bytes) {
+            return None;
+        }
         for bound in instants(bytes) {
             let (lo, hi) = match bound {
                 Bound::Exact(t) => (t, t),
@@ -118,6 +123,14 @@ pub fn window(inputs: &Inputs, ledger: &LedgerFiles, now: Instant) -> Option<Win
         }
     }
     Some(w)
+}
+
+/// Whether `bytes` has an escape that can spell digits or join lines inside a string: `\u`,
+/// `\U`, or a backslash ending a line (TOML's line continuation).
+fn hides_text(bytes: &[u8]) -> bool {
+    static ESCAPE: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"\\[uU]|\\[ \t]*\r?\n").expect("a valid pattern"));
+    ESCAPE.is_match(bytes)
 }
 
 /// A moment stated in a file: exact, or (a date or a local time) somewhere in a band of days.
@@ -215,6 +228,25 @@ mod tests {
             window(&i, &Default::default(), at("2026-06-03T12:00:00Z")),
             None
         );
+    }
+
+    #[test]
+    fn an_instant_behind_an_escape_leaves_no_window() {
+        let now = at("2026-06-01T00:00:00Z");
+        for text in [
+            "until = \"202\\u0037-01-01T00:00:00Z\"\n",
+            "until = \"202\\U00000037-01-01T00:00:00Z\"\n",
+            "until = \"\"\"2027-01-\\\n  01T00:00:00Z\"\"\"\n",
+        ] {
+            assert_eq!(
+                window(&inputs(text), &Default::default(), now),
+                None,
+                "{text}"
+            );
+        }
+        // A plain backslash escape cannot spell a digit: the window stands.
+        let plain = inputs("note = \"a \\\"quoted\\\" word\"\n");
+        assert!(window(&plain, &Default::default(), now).is_some());
     }
 
     #[test]

@@ -7,11 +7,16 @@
 //! - the ledger's hash chain holds ([`plancat_consumer::check::chain_holds`]: every file hashed
 //!   against its index, the catalog index exactly what the indexes imply) — the manifest is
 //!   never trusted for tamper detection;
-//! - for `build`, every file under `out/site/` has the size, modification time and inode it
-//!   had when written (so an edited or deleted page is rendered again).
+//! - for `build`, every file under `out/site/` has the size, status-change time, device and
+//!   inode it had when written (so an edited, re-permissioned or deleted page is rendered
+//!   again).
 //!
 //! Only a run without a single diagnostic is recorded: a skipped run prints exactly what a full
-//! one would. The manifest is a cache, ignored by git; deleting it costs one full run.
+//! one would. The manifest is a cache, ignored by git (the folder holds its own `.gitignore`);
+//! deleting it costs one full run; failing to read or write it costs a full run, never the
+//! build. It guards against accidents, not against someone who rewrites the ledger's whole
+//! hash chain and forges a manifest to match: `check --full` (and every fresh clone) is the
+//! proof, as it always was.
 
 use std::collections::BTreeMap;
 use std::os::unix::fs::MetadataExt;
@@ -28,8 +33,9 @@ use crate::edge::{EdgeError, fs};
 pub const MANIFEST: &str = "out/.plancat/manifest.json";
 const FORMAT: u32 = 1;
 
-/// Every file of `out/site/`: size, modification time (ns), inode.
-type SiteState = BTreeMap<String, (u64, i128, u64)>;
+/// Every file of `out/site/`: size, status-change time (ns: any write, `chmod` or `touch`
+/// moves it, and no user can set it back), device and inode.
+type SiteState = BTreeMap<String, (u64, i128, u64, u64)>;
 
 #[derive(Serialize, Deserialize)]
 pub struct Manifest {
@@ -46,23 +52,20 @@ pub struct Manifest {
 
 /// The manifest, when it applies to `inputs` at `now`; `site` also requires `out/site/` to be
 /// as the recorded build left it.
-pub fn hit(root: &Path, inputs: &Inputs, site: bool) -> Result<Option<Manifest>, EdgeError> {
-    let Ok(bytes) = std::fs::read(root.join(MANIFEST)) else {
-        return Ok(None);
-    };
-    let Ok(m) = serde_json::from_slice::<Manifest>(&bytes) else {
-        return Ok(None);
-    };
+/// Anything that cannot be read or compared is a miss (a full run), never an error.
+pub fn hit(root: &Path, inputs: &Inputs, site: bool) -> Option<Manifest> {
+    let bytes = std::fs::read(root.join(MANIFEST)).ok()?;
+    let m = serde_json::from_slice::<Manifest>(&bytes).ok()?;
     let window = Window {
         after: m.after,
         until: m.until,
     };
     let fits = m.format == FORMAT
         && window.contains(inputs.now)
-        && m.key == cache::key(inputs, &inputs.ledger, &salt()?)
+        && m.key == cache::key(inputs, &inputs.ledger, &salt().ok()?)
         && plancat_consumer::check::chain_holds(&inputs.ledger)
-        && (!site || site_state(root)? == Some(m.site.clone()));
-    Ok(fits.then_some(m))
+        && (!site || site_state(root).ok()?.as_ref() == Some(&m.site));
+    fits.then_some(m)
 }
 
 /// Records a clean build: `ledger` is the ledger as the build left it (read before plus what it
@@ -93,7 +96,15 @@ pub fn record(
         site,
     };
     let bytes = serde_json::to_vec_pretty(&m).expect("a manifest serializes");
-    fs::write_atomic(&root.join(MANIFEST), &bytes)
+    let path = root.join(MANIFEST);
+    fs::write_atomic(&path, &bytes)?;
+    // A cache is never committed by accident: `git add out/` skips the folder (as pytest's
+    // and cargo's caches do).
+    let ignore = path.with_file_name(".gitignore");
+    if !ignore.exists() {
+        fs::write_atomic(&ignore, b"# plancat's run cache: never commit it\n*\n")?;
+    }
+    Ok(())
 }
 
 /// Removes the manifest (the next run is a full one).
@@ -107,15 +118,16 @@ pub fn forget(root: &Path) -> Result<(), EdgeError> {
     }
 }
 
-/// This program, as far as a cache needs to know: its version and its executable's size and
-/// modification time (a rebuilt plancat never reuses an older one's results).
+/// This program, as far as a cache needs to know: its version, the hash of the sources it was
+/// built from (`build.rs`), and its executable's size and modification time.
 fn salt() -> Result<Vec<u8>, EdgeError> {
     let exe = std::env::current_exe()
         .map_err(|e| EdgeError(format!("cannot find plancat's executable: {e}")))?;
     let meta = std::fs::metadata(&exe).map_err(|e| EdgeError::io("read", &exe, e))?;
     Ok(format!(
-        "plancat {} {} {} {}",
+        "plancat {} {} {} {} {}",
         env!("CARGO_PKG_VERSION"),
+        env!("PLANCAT_BUILD_ID"),
         meta.len(),
         meta.mtime(),
         meta.mtime_nsec()
@@ -136,8 +148,8 @@ fn site_state(root: &Path) -> Result<Option<SiteState>, EdgeError> {
         .map(|(rel, path)| {
             let meta =
                 std::fs::symlink_metadata(&path).map_err(|e| EdgeError::io("read", &path, e))?;
-            let mtime = i128::from(meta.mtime()) * 1_000_000_000 + i128::from(meta.mtime_nsec());
-            Ok((rel, (meta.len(), mtime, meta.ino())))
+            let ctime = i128::from(meta.ctime()) * 1_000_000_000 + i128::from(meta.ctime_nsec());
+            Ok((rel, (meta.len(), ctime, meta.dev(), meta.ino())))
         })
         .collect::<Result<SiteState, EdgeError>>()?;
     Ok(Some(state))

@@ -170,6 +170,15 @@ fn read_dir_at(
     let read = |(name, kind): &(String, FileType)| -> Result<Vec<(String, Vec<u8>)>, TreeRead> {
         let path = shown.join(name);
         let rel = format!("{prefix}{name}");
+        // Some file systems (NFS, older XFS) do not say in the listing: ask, without following.
+        let kind = match kind {
+            FileType::Unknown => {
+                rustix::fs::statat(fd, name.as_str(), rustix::fs::AtFlags::SYMLINK_NOFOLLOW)
+                    .map(|st| FileType::from_raw_mode(st.st_mode))
+                    .map_err(|e| gone_or(e, &path))?
+            }
+            k => *k,
+        };
         match kind {
             FileType::Directory => {
                 let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC | OFlags::NOFOLLOW;
@@ -181,8 +190,16 @@ fn read_dir_at(
                 let flags = OFlags::RDONLY | OFlags::CLOEXEC | OFlags::NOFOLLOW | OFlags::NONBLOCK;
                 let f = rustix::fs::openat(fd, name.as_str(), flags, Mode::empty())
                     .map_err(|e| gone_or(e, &path))?;
-                let bytes = read_regular(File::from(f), u64::MAX)
-                    .map_err(|e| TreeRead::Failed(e.at(&path)))?;
+                let cap = plancat_consumer::MAX_FILE_BYTES;
+                let bytes =
+                    read_regular(File::from(f), cap).map_err(|e| TreeRead::Failed(e.at(&path)))?;
+                if bytes.len() as u64 > cap {
+                    return Err(TreeRead::Failed(EdgeError(format!(
+                        "`{}` is larger than {} MiB: not a file plancat published",
+                        path.display(),
+                        cap >> 20
+                    ))));
+                }
                 Ok(vec![(rel, bytes)])
             }
             FileType::Symlink => Err(TreeRead::Failed(special(&path, "a symbolic link"))),
@@ -245,7 +262,7 @@ fn read_regular(mut f: File, cap: u64) -> Result<Vec<u8>, ReadError> {
 
 fn special(path: &Path, what: &str) -> EdgeError {
     EdgeError(format!(
-        "`{}` is {what}: the ledger holds only regular files, and plancat never follows or opens anything else there; remove it",
+        "`{}` is {what}: plancat reads only regular files, and never follows or opens anything else; remove it",
         path.display()
     ))
 }
@@ -471,15 +488,31 @@ pub fn write_site(
         // Whatever it is (file, link, FIFO, socket, device): removed, never followed or opened.
         fs::remove_file(path).map_err(|e| EdgeError::io("remove", path, e))?;
     }
+    // Folders emptied above go first: one may stand where a page is to be written.
+    if !gone.is_empty() {
+        remove_empty_dirs(&live)?;
+    }
     for rel in &stale {
         let dst = live.join(rel);
         let dir = dst.parent().expect("a file has a parent");
+        // A folder (of stale files) where a page goes, or a file where a folder goes: ours,
+        // under `out/site/`, so removed.
+        if fs::symlink_metadata(&dst).is_ok_and(|m| m.is_dir()) {
+            fs::remove_dir_all(&dst).map_err(|e| EdgeError::io("remove", &dst, e))?;
+        }
+        for up in dir
+            .ancestors()
+            .take_while(|a| a.starts_with(&live) && *a != live)
+        {
+            if fs::symlink_metadata(up).is_ok_and(|m| !m.is_dir()) {
+                fs::remove_file(up).map_err(|e| EdgeError::io("remove", up, e))?;
+            }
+        }
         create_dir(dir)?;
         let bytes = &files[*rel];
         if on_disk.contains_key(*rel) {
             // Never written in place: a new file renamed over the old one.
-            let mut tmp = tempfile::NamedTempFile::new_in(dir)
-                .map_err(|e| EdgeError::io("create a file in", dir, e))?;
+            let mut tmp = new_temp_in(dir)?;
             tmp.write_all(bytes)
                 .map_err(|e| EdgeError::io("write", &dst, e))?;
             tmp.persist(&dst)
@@ -487,9 +520,6 @@ pub fn write_site(
         } else {
             fs::write(&dst, bytes).map_err(|e| EdgeError::io("write", &dst, e))?;
         }
-    }
-    if !gone.is_empty() {
-        remove_empty_dirs(&live)?;
     }
     Ok(stale.len() + gone.len())
 }
@@ -619,14 +649,24 @@ fn sync_dir(dir: &Path) -> Result<(), EdgeError> {
 pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EdgeError> {
     let dir = path.parent().expect("a file has a parent");
     create_dir(dir)?;
-    let mut tmp = tempfile::NamedTempFile::new_in(dir)
-        .map_err(|e| EdgeError::io("create a file in", dir, e))?;
+    let mut tmp = new_temp_in(dir)?;
     tmp.write_all(bytes)
         .and_then(|()| tmp.as_file().sync_all())
         .map_err(|e| EdgeError::io("write", path, e))?;
     tmp.persist(path)
         .map_err(|e| EdgeError::io("write", path, e.error))?;
     sync_dir(dir)
+}
+
+/// A temporary file in `dir` to rename over a published one, created with the mode a new file
+/// gets (0666 less the umask), not tempfile's private 0600: a page replaced by rename must stay
+/// readable by the web server that serves the others.
+fn new_temp_in(dir: &Path) -> Result<tempfile::NamedTempFile, EdgeError> {
+    use std::os::unix::fs::PermissionsExt;
+    tempfile::Builder::new()
+        .permissions(fs::Permissions::from_mode(0o666))
+        .tempfile_in(dir)
+        .map_err(|e| EdgeError::io("create a file in", dir, e))
 }
 
 fn create_dir(dir: &Path) -> Result<(), EdgeError> {
@@ -710,10 +750,11 @@ fn relative(base: &Path, path: &Path) -> String {
 /// large without being read whole.
 fn read_capped(path: &Path) -> Result<Vec<u8>, EdgeError> {
     use std::os::unix::fs::OpenOptionsExt;
-    // Non-blocking, so a FIFO that replaced a file since the walk is an error, not a hang.
+    // Non-blocking and not following a link, so a FIFO or a symlink that replaced a file since
+    // the walk is an error, not a hang or a read from outside the catalog.
     let f = fs::OpenOptions::new()
         .read(true)
-        .custom_flags(rustix::fs::OFlags::NONBLOCK.bits() as i32)
+        .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW).bits() as i32)
         .open(path)
         .map_err(|e| EdgeError::io("read", path, e))?;
     read_regular(f, MAX_FILE_BYTES as u64).map_err(|e| e.at(path))

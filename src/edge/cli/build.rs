@@ -31,7 +31,7 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
     fs::clear_staging(cx.root)?;
     let inputs = fs::read_inputs(cx.root, cx.now, args.effective_from)?;
     if !args.full
-        && let Some(m) = cache::hit(cx.root, &inputs, true)?
+        && let Some(m) = cache::hit(cx.root, &inputs, true)
     {
         out.report(&[], &Sources::default(), args.format, &rules::docs());
         out.detail(
@@ -48,8 +48,9 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
         out.status("Finished", &m.build_summary);
         return Ok(Outcome::Clean);
     }
-    // From here the manifest describes a past state: gone until this run ends clean.
-    cache::forget(cx.root)?;
+    // From here the manifest describes a past state: gone until this run ends clean. (Only
+    // tidiness: a manifest applies to the exact inputs it was recorded for, and to no other.)
+    let _ = cache::forget(cx.root);
     let a = build::build(&inputs);
     if out.report(&a.diags, a.sources(), args.format, &rules::docs()) {
         out.error("could not build: nothing was published");
@@ -96,7 +97,11 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
     };
     let mut ledger = inputs.ledger.clone();
     ledger.extend(a.changes.iter().map(|(k, v)| (k.clone(), v.clone())));
-    cache::record(cx.root, &inputs, &ledger, &a)?;
+    // A cache that cannot be written costs the next run its skip, not this build its result.
+    if let Err(e) = cache::record(cx.root, &inputs, &ledger, &a) {
+        out.warning(&format!("the run manifest was not written: {e}"));
+        let _ = cache::forget(cx.root);
+    }
     out.status("Rendered", &format!("{} pages {site}", a.pages()));
     out.status("Finished", &a.summary());
     // The process ends here: the OS frees the catalog's trees faster than dropping them would.

@@ -110,6 +110,12 @@ impl Output {
         let _ = writeln!(self.err, "{style}error{style:#}: {message}");
     }
 
+    /// `warning: …` (always shown, even with `--quiet`).
+    pub fn warning(&mut self, message: &str) {
+        let style = AnsiColor::Yellow.on_default().bold();
+        let _ = writeln!(self.err, "{style}warning{style:#}: {message}");
+    }
+
     /// The command's result, on stdout.
     pub fn stdout(&mut self, text: &str) {
         let _ = self.out.write_all(text.as_bytes());
