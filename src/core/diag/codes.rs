@@ -134,7 +134,7 @@ impl Code {
             Code::UnsupportedFile => {
                 "a file in `plans/` that is not a `.toml` or `.json` plan file"
             }
-            Code::FileTooLarge => "a plan file larger than 4 MiB",
+            Code::FileTooLarge => "a plan file larger than 1 MiB",
             Code::NotUtf8 => "a plan file that is not valid UTF-8",
             Code::TomlSyntax => "a TOML syntax error",
             Code::JsonSyntax => "a JSON syntax error",

@@ -11,7 +11,7 @@ use crate::core::node::{Node, Value};
 use crate::core::source::{FileId, SourceFile};
 
 /// Plan files are small; anything larger is a mistake (a generated dump, a wrong file).
-pub const MAX_FILE_BYTES: usize = 4 * 1024 * 1024;
+pub const MAX_FILE_BYTES: usize = 1024 * 1024;
 /// Deepest nesting a plan file may have. Real plans need about eight.
 pub const MAX_DEPTH: usize = 32;
 
