@@ -257,3 +257,18 @@ fn an_unwritable_manifest_costs_the_skip_not_the_build() {
     assert!(err.contains("Finished"), "{err}");
     assert!(!skipped(root, &["check"]));
 }
+
+#[test]
+fn a_folder_where_a_page_goes_is_replaced_by_the_page() {
+    let dir = example_copy();
+    let root = dir.path();
+    assert_eq!(run(root, &["build"]).0, 0);
+    let page = root.join("out/site/index.html");
+    let good = std::fs::read(&page).unwrap();
+    std::fs::remove_file(&page).unwrap();
+    std::fs::create_dir_all(page.join("stale")).unwrap();
+    std::fs::write(page.join("stale/old.html"), "old").unwrap();
+    let (status, err) = run(root, &["build"]);
+    assert_eq!(status, 0, "{err}");
+    assert_eq!(std::fs::read(&page).unwrap(), good);
+}

@@ -660,3 +660,24 @@ fn a_read_whose_ledger_is_swapped_out_starts_over_and_sees_the_new_one() {
     assert!(status.success(), "{}", rest.join("\n"));
     assert_eq!(rest.join("\n") + "\n", stderr(&fresh));
 }
+
+/// A ledger file larger than any plancat publishes is refused before it is read whole.
+#[test]
+fn an_oversized_ledger_file_is_an_error_not_a_read() {
+    let dir = example_copy();
+    let root = dir.path();
+    let snap = root.join("out/snapshots/aurora-storefront/1.0.0.json");
+    let f = std::fs::OpenOptions::new()
+        .append(true)
+        .open(&snap)
+        .unwrap();
+    // Sparse: 17 MiB on paper, nothing on disk.
+    f.set_len(17 * 1024 * 1024).unwrap();
+    let o = plancat(root, &["verify"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("is larger than 16 MiB"),
+        "{}",
+        stderr(&o)
+    );
+}
