@@ -16,6 +16,14 @@ fn run(root: &Path, args: &[&str]) -> (i32, String) {
     (o.status.code().unwrap_or(-1), stderr(&o))
 }
 
+/// Lowers one product's price (a decrease needs no notice), so the next build publishes.
+fn lower_a_price(root: &Path) {
+    let plan = root.join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&plan).unwrap();
+    assert!(text.contains("INR = \"7999\""));
+    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+}
+
 fn skipped(root: &Path, args: &[&str]) -> bool {
     let mut args = args.to_vec();
     args.push("-v");
@@ -44,9 +52,7 @@ fn a_second_build_and_a_check_skip_every_stage_and_say_what_a_full_run_says() {
 fn after_publishing_the_next_build_is_skipped_and_agrees_with_a_full_one() {
     let dir = example_copy();
     let root = dir.path();
-    let plan = root.join("plans/products/aurora-storefront.toml");
-    let text = std::fs::read_to_string(&plan).unwrap();
-    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    lower_a_price(root);
     let at = ["build", "--effective-from", "2026-12-15T00:00:00Z"];
     let published = run(root, &at);
     assert!(
@@ -69,9 +75,7 @@ fn a_publishing_run_at_now_is_recorded_and_holds_until_the_next_stated_instant()
     // Published with effective_from = now: in force from now on, so the next run is skipped.
     let dir = example_copy();
     let root = dir.path();
-    let plan = root.join("plans/products/aurora-storefront.toml");
-    let text = std::fs::read_to_string(&plan).unwrap();
-    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    lower_a_price(root);
     assert_eq!(run(root, &["build"]).0, 0);
     assert!(root.join(MANIFEST).exists());
     assert!(skipped(root, &["build", "--now", "2026-12-01T00:00:01Z"]));
@@ -120,7 +124,8 @@ fn an_edited_ledger_is_never_taken_on_trust() {
     let (status, err) = run(root, &["check"]);
     assert_eq!(status, 1, "{err}");
     assert!(err.contains("aurora-storefront/1.0.0.json"), "{err}");
-    // Even with a manifest forged to match the edited ledger, the hash chain is checked.
+    // Even with the clean build's manifest copied back (its key still matches: the catalog
+    // index is unchanged), the hash chain is checked.
     std::fs::write(&snap, &text).unwrap();
     assert_eq!(run(root, &["build"]).0, 0);
     let manifest = std::fs::read(root.join(MANIFEST)).unwrap();
@@ -179,9 +184,7 @@ fn one_edit_rewrites_only_the_site_files_whose_bytes_change() {
     let root = dir.path();
     assert_eq!(run(root, &["build"]).0, 0);
     let before = site(&root.join("out/site"));
-    let plan = root.join("plans/products/aurora-storefront.toml");
-    let text = std::fs::read_to_string(&plan).unwrap();
-    std::fs::write(&plan, text.replace("INR = \"7999\"", "INR = \"6999\"")).unwrap();
+    lower_a_price(root);
     let (status, err) = run(root, &["build", "--effective-from", "2026-12-15T00:00:00Z"]);
     assert_eq!(status, 0, "{err}");
     let after = site(&root.join("out/site"));

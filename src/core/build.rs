@@ -64,6 +64,8 @@ pub struct Analysis {
     pub publications: Vec<Publication>,
     /// The ledger files `build` writes (new snapshots, updated indexes).
     pub changes: LedgerFiles,
+    /// The whole ledger as `build` leaves it: the files read, with `changes` written over them.
+    pub after: LedgerFiles,
     /// The product site, as `build` writes it to `out/site/`.
     pub site: BTreeMap<String, Vec<u8>>,
     /// Every problem, in the one deterministic order.
@@ -140,6 +142,7 @@ fn analyse(inputs: &Inputs) -> Analysis {
         ledger,
         publications,
         changes,
+        after,
         site,
         diags,
     }
@@ -202,23 +205,21 @@ impl Analysis {
 
     /// `39 plans: 2 published, 34 unchanged, 3 drafts not published`.
     pub fn summary(&self) -> String {
-        let (live, drafts) = self.counts();
-        let published = self.publications.len();
-        format!(
-            "{}: {published} published, {} unchanged, {} not published",
-            diag::count(self.compiled.plans.len(), "plan"),
-            live - published,
-            diag::count(drafts, "draft")
-        )
+        self.summary_with(self.publications.len())
     }
 
     /// What the next `build` says once this one's publications are in the ledger:
     /// `39 plans: 0 published, 36 unchanged, 3 drafts not published`.
     pub fn settled_summary(&self) -> String {
+        self.summary_with(0)
+    }
+
+    fn summary_with(&self, published: usize) -> String {
         let (live, drafts) = self.counts();
         format!(
-            "{}: 0 published, {live} unchanged, {} not published",
+            "{}: {published} published, {} unchanged, {} not published",
             diag::count(self.compiled.plans.len(), "plan"),
+            live - published,
             diag::count(drafts, "draft")
         )
     }

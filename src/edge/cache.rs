@@ -26,7 +26,6 @@ use serde::{Deserialize, Serialize};
 
 use crate::core::build::{Analysis, Inputs};
 use crate::core::cache::{self, Window};
-use crate::core::ledger::LedgerFiles;
 use crate::core::model::ids::Instant;
 use crate::edge::{EdgeError, fs};
 
@@ -51,8 +50,8 @@ pub struct Manifest {
 }
 
 /// The manifest, when it applies to `inputs` at `now`; `site` also requires `out/site/` to be
-/// as the recorded build left it.
-/// Anything that cannot be read or compared is a miss (a full run), never an error.
+/// as the recorded build left it. Anything that cannot be read or compared is a miss (a full
+/// run), never an error.
 pub fn hit(root: &Path, inputs: &Inputs, site: bool) -> Option<Manifest> {
     let bytes = std::fs::read(root.join(MANIFEST)).ok()?;
     let m = serde_json::from_slice::<Manifest>(&bytes).ok()?;
@@ -68,14 +67,10 @@ pub fn hit(root: &Path, inputs: &Inputs, site: bool) -> Option<Manifest> {
     fits.then_some(m)
 }
 
-/// Records a clean build: `ledger` is the ledger as the build left it (read before plus what it
-/// wrote), `out/site/` as just written. Anything but a clean run removes the manifest.
-pub fn record(
-    root: &Path,
-    inputs: &Inputs,
-    ledger: &LedgerFiles,
-    a: &Analysis,
-) -> Result<(), EdgeError> {
+/// Records a clean build: its inputs, the ledger as it left it (`a.after`), `out/site/` as
+/// just written. Anything but a clean run removes the manifest.
+pub fn record(root: &Path, inputs: &Inputs, a: &Analysis) -> Result<(), EdgeError> {
+    let ledger = &a.after;
     let Some(window) = (a.diags.is_empty())
         .then(|| cache::window(inputs, ledger, inputs.now))
         .flatten()
@@ -135,8 +130,8 @@ fn salt() -> Result<Vec<u8>, EdgeError> {
     .into_bytes())
 }
 
-/// `out/site/`'s files with size, modification time and inode; `None` when it holds anything
-/// but regular files (then it is never taken as intact).
+/// `out/site/`'s files as [`SiteState`]; `None` when it holds anything but regular files (then
+/// it is never taken as intact).
 fn site_state(root: &Path) -> Result<Option<SiteState>, EdgeError> {
     let dir = root.join(fs::SITE_DIR);
     let Some(files) = fs::regular_files(&dir)? else {

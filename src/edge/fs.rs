@@ -465,7 +465,7 @@ pub fn write_site(
         .filter(|(rel, bytes)| {
             on_disk.get(*rel).is_none_or(|p| {
                 fs::symlink_metadata(p).is_ok_and(|m| m.len() != bytes.len() as u64)
-                    || fs::read(p).map_or(true, |old| old != **bytes)
+                    || read_found(p, bytes.len() as u64).map_or(true, |old| old != **bytes)
             })
         })
         .map(|(rel, _)| rel)
@@ -749,15 +749,20 @@ fn relative(base: &Path, path: &Path) -> String {
 /// Reads at most one byte more than a plan file may hold, so a huge file is reported as too
 /// large without being read whole.
 fn read_capped(path: &Path) -> Result<Vec<u8>, EdgeError> {
+    read_found(path, MAX_FILE_BYTES as u64)
+}
+
+/// Reads a file a walk found, at most `cap` bytes and one more. Non-blocking and not following
+/// a link, so a FIFO or a symlink that replaced the file since the walk is an error, not a hang
+/// or a read from outside the catalog.
+fn read_found(path: &Path, cap: u64) -> Result<Vec<u8>, EdgeError> {
     use std::os::unix::fs::OpenOptionsExt;
-    // Non-blocking and not following a link, so a FIFO or a symlink that replaced a file since
-    // the walk is an error, not a hang or a read from outside the catalog.
     let f = fs::OpenOptions::new()
         .read(true)
         .custom_flags((rustix::fs::OFlags::NONBLOCK | rustix::fs::OFlags::NOFOLLOW).bits() as i32)
         .open(path)
         .map_err(|e| EdgeError::io("read", path, e))?;
-    read_regular(f, MAX_FILE_BYTES as u64).map_err(|e| e.at(path))
+    read_regular(f, cap).map_err(|e| e.at(path))
 }
 
 /// Test-only hook, for `tests/robustness.rs`: when `PLANCAT_TEST_PAUSE_AT` is `phase`, prints

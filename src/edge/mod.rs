@@ -23,15 +23,9 @@ impl EdgeError {
 }
 
 /// Paths in the message are the user's file names: printed with control characters pictured
-/// ([`crate::core::diag::printable`]), line by line.
+/// ([`crate::core::diag::printable_lines`]).
 impl fmt::Display for EdgeError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for (i, line) in self.0.split('\n').enumerate() {
-            if i > 0 {
-                f.write_str("\n")?;
-            }
-            f.write_str(&crate::core::diag::printable(line))?;
-        }
-        Ok(())
+        f.write_str(&crate::core::diag::printable_lines(&self.0))
     }
 }

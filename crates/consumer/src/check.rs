@@ -394,42 +394,39 @@ pub fn chain_holds(files: &Files) -> bool {
     else {
         return false;
     };
+    let mut listed: BTreeSet<String> = BTreeSet::from([CATALOG_INDEX.to_string()]);
     let mut indexes = BTreeMap::new();
-    let mut listed = 1;
+    let mut shas = BTreeMap::new();
     for (slug, entry) in &catalog.entries {
         let index_path = format!("{slug}/index.json");
         let Some(bytes) = files.get(&index_path) else {
             return false;
         };
-        if entry.index_sha256.as_deref() != Some(file_sha256(bytes).as_str()) {
+        let sha = file_sha256(bytes);
+        if entry.index_sha256.as_deref() != Some(sha.as_str()) {
             return false;
         }
         let Ok(index) = serde_json::from_slice::<SlugIndex>(bytes) else {
             return false;
         };
-        listed += 1 + index.versions.len();
         for v in &index.versions {
-            let ok = files
-                .get(&format!("{slug}/{}", v.file))
-                .is_some_and(|b| file_sha256(b) == v.file_sha256);
-            if !ok {
+            let file = format!("{slug}/{}", v.file);
+            if files
+                .get(&file)
+                .is_none_or(|b| file_sha256(b) != v.file_sha256)
+            {
                 return false;
             }
+            listed.insert(file);
         }
+        listed.insert(index_path);
+        shas.insert(slug.to_string(), sha);
         indexes.insert(slug.to_string(), index);
     }
-    // The root of the chain is exactly what the slug indexes imply, byte for byte (each
-    // index's recorded SHA-256 was compared with its bytes above).
-    let shas: BTreeMap<&crate::Slug, &str> = catalog
-        .entries
-        .iter()
-        .filter_map(|(s, e)| Some((s, e.index_sha256.as_deref()?)))
-        .collect();
-    let expected = catalog_of(&indexes, |index| {
-        shas.get(&index.slug)
-            .map_or_else(String::new, |s| s.to_string())
-    });
-    listed == files.len() && files[CATALOG_INDEX] == pretty(&expected)
+    // Every file is listed (all listed ones exist), and the root of the chain is exactly what
+    // the slug indexes imply, byte for byte.
+    let expected = catalog_of(&indexes, |dir, _| shas[dir].clone());
+    listed.len() == files.len() && files[CATALOG_INDEX] == pretty(&expected)
 }
 
 /// The files in a slug's folder, found by a range query (linear scans per slug made loading
@@ -447,14 +444,14 @@ pub fn catalog_index<'a>(
     slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>,
 ) -> CatalogIndex {
     // Index files are always written as `pretty(index)`.
-    catalog_of(slugs, |index| file_sha256(&pretty(index)))
+    catalog_of(slugs, |_, index| file_sha256(&pretty(index)))
 }
 
 /// [`catalog_index`] with each slug index's SHA-256 given by `sha` (already known to a reader
 /// that hashed the file).
 fn catalog_of<'a>(
     slugs: impl IntoIterator<Item = (&'a String, &'a SlugIndex)>,
-    sha: impl Fn(&SlugIndex) -> String,
+    sha: impl Fn(&str, &SlugIndex) -> String,
 ) -> CatalogIndex {
     CatalogIndex {
         format_version: FORMAT_VERSION,
@@ -475,7 +472,7 @@ fn catalog_of<'a>(
                         project: index.project.clone(),
                         latest,
                         index: format!("{dir}/index.json"),
-                        index_sha256: Some(sha(index)),
+                        index_sha256: Some(sha(dir, index)),
                     },
                 ))
             })
@@ -483,6 +480,7 @@ fn catalog_of<'a>(
     }
 }
 
+/// Pretty JSON with a final newline: the one encoding of every ledger file.
 pub fn pretty(v: &impl Serialize) -> Vec<u8> {
     let mut b = serde_json::to_vec_pretty(v).expect("wire types always serialize");
     b.push(b'\n');

@@ -266,6 +266,15 @@ pub fn printable(text: &str) -> std::borrow::Cow<'_, str> {
     std::borrow::Cow::Owned(out)
 }
 
+/// [`printable`] line by line, keeping the line breaks: for messages, which may quote what a
+/// file or a file name says.
+pub fn printable_lines(text: &str) -> String {
+    text.split('\n')
+        .map(printable)
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
 /// Similarity in thousandths, so candidates sort without floats.
 fn ordered(similarity: f64) -> u32 {
     (similarity * 1000.0) as u32

@@ -21,7 +21,11 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
     };
-    let mut group = Group::with_title(level.primary_title(lines(&d.message)).id(d.code.as_str()));
+    let mut group = Group::with_title(
+        level
+            .primary_title(super::printable_lines(&d.message))
+            .id(d.code.as_str()),
+    );
 
     // One snippet per file: the primary file first, then secondary files in label order.
     let mut files = Vec::new();
@@ -71,15 +75,18 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         for ((kind, label), span) in labels.into_iter().zip(spans) {
             let local = clamp(&(span.start - start..span.end.min(end) - start), excerpt);
             let local = shown.map(local.start)..shown.map(local.end);
-            snippet = snippet.annotation(kind.span(local).label(lines(&label.message)));
+            snippet = snippet.annotation(
+                kind.span(local)
+                    .label(super::printable_lines(&label.message)),
+            );
         }
         group = group.element(snippet);
     }
     for note in &d.notes {
-        group = group.element(Level::NOTE.message(lines(note)));
+        group = group.element(Level::NOTE.message(super::printable_lines(note)));
     }
     if let Some(help) = &d.help {
-        group = group.element(Level::HELP.message(lines(help)));
+        group = group.element(Level::HELP.message(super::printable_lines(help)));
     }
     let report: &[Group] = &[group];
     let renderer = if color {
@@ -97,15 +104,6 @@ pub fn summary(errors: usize, warnings: usize) -> String {
         super::count(errors, "error"),
         super::count(warnings, "warning")
     )
-}
-
-/// Text for the terminal, line by line ([`super::printable`]): a message may quote what a file
-/// says, and a file may say anything.
-fn lines(text: &str) -> String {
-    text.split('\n')
-        .map(|l| super::printable(l))
-        .collect::<Vec<_>>()
-        .join("\n")
 }
 
 /// An excerpt as shown: each line made [`super::printable`] (the renderer pictures some control
@@ -177,8 +175,9 @@ mod tests {
         assert!(out.contains("unknown field `\\u{9b}x`"), "{out}");
         // The string is underlined whole as shown (it grew from 7 bytes to 11 characters),
         // and `y = 1` exactly.
-        let lines = "1 | x = \"\\u{9b}31m\"\n  |     ----------- the string\n2 | y = 1\n  | ^^^^^";
-        assert!(out.contains(lines), "{out}");
+        let expected =
+            "1 | x = \"\\u{9b}31m\"\n  |     ----------- the string\n2 | y = 1\n  | ^^^^^";
+        assert!(out.contains(expected), "{out}");
     }
 
     #[test]

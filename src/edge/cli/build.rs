@@ -95,10 +95,8 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             crate::core::diag::count(n, "file")
         ),
     };
-    let mut ledger = inputs.ledger.clone();
-    ledger.extend(a.changes.iter().map(|(k, v)| (k.clone(), v.clone())));
     // A cache that cannot be written costs the next run its skip, not this build its result.
-    if let Err(e) = cache::record(cx.root, &inputs, &ledger, &a) {
+    if let Err(e) = cache::record(cx.root, &inputs, &a) {
         out.warning(&format!("the run manifest was not written: {e}"));
         let _ = cache::forget(cx.root);
     }
