@@ -1,7 +1,7 @@
 //! The pipeline from file bytes to typed plans: discover → parse → validate layer → merge →
-//! validate plan → compute. Core files are merged once, each project once; a product costs
-//! one clone of its project's shared tree plus its own file, so the work is linear in the
-//! catalog.
+//! validate plan → compute. Core files are merged once, each project once; a product's tree
+//! starts as its project's shared tree (tables are copy-on-write, so that is a pointer copy)
+//! and copies only the tables its own file writes, so work and memory are linear in the catalog.
 //!
 //! Invariant: pure (inputs are in memory) and total: every problem is a diagnostic; a plan any
 //! of whose inputs had an error is reported in `failed` and never published.

@@ -27,7 +27,7 @@ pub fn explain(
         let here = display_path(&walked);
         let next = match (&node.value, seg) {
             (MValue::Table(t), Seg::Key(k)) => match t.entries.get(k) {
-                Some(n) => Ok(n),
+                Some(n) => Ok(&**n),
                 None => Err(t.removed.get(k)),
             },
             (MValue::Array(a), Seg::Index(n)) => a.get(*n).ok_or(None),

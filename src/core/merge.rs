@@ -7,6 +7,7 @@
 //! Invariant: merge never panics and never stops early; conflicts become diagnostics.
 
 use std::collections::BTreeMap;
+use std::sync::Arc;
 
 use crate::core::diag::{Code, Diagnostic, did_you_mean};
 use crate::core::discover::LayerKind;
@@ -38,12 +39,15 @@ pub struct MNode {
 pub enum MValue {
     Scalar(Value),
     Array(Vec<MNode>),
-    Table(MTable),
+    /// Shared, copy-on-write: a product's tree starts as its project's (a pointer copy), and
+    /// merging copies only the tables on the paths it writes (`Arc::make_mut`).
+    Table(Arc<MTable>),
 }
 
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct MTable {
-    pub entries: BTreeMap<String, MNode>,
+    /// Boxed: a B-tree node holds room for eleven values, and most tables have a few.
+    pub entries: BTreeMap<String, Box<MNode>>,
     /// Inherited entries a layer removed: where, and what was there.
     pub removed: BTreeMap<String, Removal>,
 }
@@ -95,7 +99,7 @@ impl MNode {
                 layer,
             },
             overridden: Vec::new(),
-            value: MValue::Table(MTable::default()),
+            value: MValue::Table(Arc::default()),
         }
     }
 
@@ -107,13 +111,13 @@ impl MNode {
     }
 
     pub fn get(&self, key: &str) -> Option<&MNode> {
-        self.table()?.entries.get(key)
+        self.table()?.entries.get(key).map(|b| &**b)
     }
 
     /// Removes a top-level entry (used to drop core's `locks` from applied plans).
     pub fn remove(&mut self, key: &str) {
         if let MValue::Table(t) = &mut self.value {
-            t.entries.remove(key);
+            Arc::make_mut(t).entries.remove(key);
         }
     }
 
@@ -136,7 +140,7 @@ impl MNode {
         let mut n = self;
         for seg in path {
             let next = match (&n.value, seg) {
-                (MValue::Table(t), Seg::Key(k)) => t.entries.get(k),
+                (MValue::Table(t), Seg::Key(k)) => t.entries.get(k).map(|b| &**b),
                 (MValue::Array(a), Seg::Index(i)) => a.get(*i),
                 _ => None,
             };
@@ -162,7 +166,7 @@ impl MNode {
                     .collect(),
             ),
             // Filled by the merger key by key (or by `filled` inside arrays).
-            Value::Table(_) => MValue::Table(MTable::default()),
+            Value::Table(_) => MValue::Table(Arc::default()),
             scalar => MValue::Scalar(scalar.clone()),
         };
         MNode {
@@ -178,6 +182,7 @@ impl MNode {
     /// inside arrays, which are replaced whole and never merged).
     fn filled(mut self, node: &Node) -> MNode {
         if let (MValue::Table(t), Value::Table(src)) = (&mut self.value, &node.value) {
+            let t = Arc::make_mut(t);
             for (k, e) in src {
                 let child = MNode::from_node(
                     &e.node,
@@ -186,7 +191,7 @@ impl MNode {
                     self.origin.layer,
                 )
                 .filled(&e.node);
-                t.entries.insert(k.clone(), child);
+                t.entries.insert(k.clone(), Box::new(child));
             }
         }
         self
@@ -216,7 +221,7 @@ pub fn apply(
             .filter(|(k, _)| keep(k))
             .map(|(k, e)| (k.clone(), e.clone()))
             .collect();
-        m.table(bt, &filtered);
+        m.table(Arc::make_mut(bt), &filtered);
     }
     m.diags
 }
@@ -248,7 +253,7 @@ impl Merger<'_> {
                 Some(entry.key_span.clone()),
                 self.layer,
             );
-            let inherited = base.entries.remove(key);
+            let inherited = base.entries.remove(key).map(|b| *b);
             base.removed.remove(key);
             match (inherited, &entry.node.value) {
                 // Table onto table: merge key by key, keeping the table's first origin.
@@ -262,9 +267,9 @@ impl Merger<'_> {
                     Value::Table(lt),
                 ) => {
                     if let MValue::Table(ot) = &mut old.value {
-                        self.table(ot, lt);
+                        self.table(Arc::make_mut(ot), lt);
                     }
-                    base.entries.insert(key.clone(), old);
+                    base.entries.insert(key.clone(), Box::new(old));
                 }
                 (old, value) => {
                     if let Some(old) = old {
@@ -274,9 +279,9 @@ impl Merger<'_> {
                     // A new table goes through the same per-key path, so locks and `_remove`
                     // inside it are seen.
                     if let (MValue::Table(ft), Value::Table(lt)) = (&mut fresh.value, value) {
-                        self.table(ft, lt);
+                        self.table(Arc::make_mut(ft), lt);
                     }
-                    base.entries.insert(key.clone(), fresh);
+                    base.entries.insert(key.clone(), Box::new(fresh));
                 }
             }
             self.path.pop();
@@ -302,13 +307,7 @@ impl Merger<'_> {
                     span: item.span.clone(),
                     layer: self.layer,
                 };
-                base.removed.insert(
-                    key.clone(),
-                    Removal {
-                        at,
-                        was: Box::new(was),
-                    },
-                );
+                base.removed.insert(key.clone(), Removal { at, was });
             } else {
                 let here = self.path[..self.path.len() - 1].join(".");
                 let help =
@@ -425,6 +424,40 @@ mod tests {
         assert_eq!(y.origin.layer, LayerKind::Project);
         assert_eq!(y.overridden.len(), 1);
         assert_eq!(y.overridden[0].layer, LayerKind::Core);
+    }
+
+    #[test]
+    fn a_product_shares_what_it_does_not_touch_and_never_changes_its_project() {
+        let (project, d) = merged(
+            &[
+                ("core.toml", "[a]\nx = 1\n[b.n]\np = 1\n", LayerKind::Core),
+                ("proj.toml", "[b.n]\nq = 2\n", LayerKind::Project),
+            ],
+            &[],
+        );
+        assert!(d.is_empty());
+        let before = project.to_json();
+        let mut sources = Sources::default();
+        let (f, n) = doc(&mut sources, "prod.toml", "[b.n]\np = 9\n[c]\nz = 3\n");
+        let mut product = project.clone();
+        assert!(apply(&mut product, f, &n, LayerKind::Product, &[], &|_| true).is_empty());
+
+        assert_eq!(
+            project.to_json(),
+            before,
+            "merging a product wrote into its project"
+        );
+        assert_eq!(
+            product.to_json(),
+            serde_json::json!({"a": {"x": 1}, "b": {"n": {"p": 9, "q": 2}}, "c": {"z": 3}})
+        );
+        let table = |m: &MNode, k: &str| match &m.get(k).unwrap().value {
+            MValue::Table(t) => Arc::clone(t),
+            _ => unreachable!(),
+        };
+        // Untouched: the same table in memory. Written: a copy.
+        assert!(Arc::ptr_eq(&table(&project, "a"), &table(&product, "a")));
+        assert!(!Arc::ptr_eq(&table(&project, "b"), &table(&product, "b")));
     }
 
     #[test]
