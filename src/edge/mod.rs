@@ -8,6 +8,7 @@ pub mod cache;
 pub mod cli;
 pub mod clock;
 pub mod fs;
+pub mod serve;
 
 use std::fmt;
 use std::path::Path;

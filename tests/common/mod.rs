@@ -99,3 +99,95 @@ pub fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
     }
     out
 }
+
+/// Whether this run must not skip a test for a missing tool: `CI` is set (and not `false` /
+/// `0`).
+pub fn in_ci() -> bool {
+    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
+}
+
+/// A port the kernel just handed out on 127.0.0.1 (free when this returns).
+pub fn free_port() -> u16 {
+    std::net::TcpListener::bind("127.0.0.1:0")
+        .and_then(|l| l.local_addr())
+        .expect("an ephemeral loopback port")
+        .port()
+}
+
+/// A stock nginx (Debian's) serving `root` as a static host on an ephemeral loopback port, the
+/// way a CDN or object store serves `out/site/`. Stopped when dropped.
+pub struct Nginx {
+    pub base: String,
+    child: std::process::Child,
+    _dir: tempfile::TempDir,
+}
+
+impl Nginx {
+    /// `None` when nginx is not installed (and this is not CI, where it must be).
+    pub fn serve(root: &Path) -> Option<Nginx> {
+        let bin = std::env::var_os("NGINX")
+            .map_or_else(|| PathBuf::from("/usr/sbin/nginx"), PathBuf::from);
+        if !bin.is_file() {
+            assert!(
+                !in_ci(),
+                "nginx is missing at {} (`apt-get install nginx-light`)",
+                bin.display()
+            );
+            eprintln!(
+                "skipped: nginx is not installed at {} (`apt-get install nginx-light`)",
+                bin.display()
+            );
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        for attempt in 0.. {
+            let port = free_port();
+            let conf = format!(
+                "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
+                 events {{ worker_connections 64; }}\n\
+                 http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n\
+                 client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n\
+                 uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
+                 server {{\n    listen 127.0.0.1:{port};\n    root {root};\n  }}\n}}\n",
+                d = dir.path().display(),
+                root = root.display(),
+            );
+            std::fs::write(dir.path().join("nginx.conf"), conf).unwrap();
+            let mut child = Command::new(&bin)
+                .arg("-e")
+                .arg(dir.path().join("error.log"))
+                .arg("-c")
+                .arg(dir.path().join("nginx.conf"))
+                .stdout(std::process::Stdio::null())
+                .stderr(std::process::Stdio::null())
+                .spawn()
+                .expect("nginx starts");
+            // Ready when it accepts a connection; a port taken meanwhile makes it exit.
+            for _ in 0..200 {
+                if std::net::TcpStream::connect(("127.0.0.1", port)).is_ok() {
+                    return Some(Nginx {
+                        base: format!("http://127.0.0.1:{port}"),
+                        child,
+                        _dir: dir,
+                    });
+                }
+                if child.try_wait().unwrap().is_some() {
+                    break;
+                }
+                std::thread::sleep(std::time::Duration::from_millis(25));
+            }
+            let _ = child.kill();
+            let _ = child.wait();
+            let log = std::fs::read_to_string(dir.path().join("error.log")).unwrap_or_default();
+            assert!(attempt < 3, "nginx did not start:\n{log}");
+        }
+        unreachable!()
+    }
+}
+
+impl Drop for Nginx {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}

@@ -10,6 +10,7 @@ mod output;
 mod resolve;
 mod rules;
 mod schema;
+mod serve;
 mod verify;
 mod yank;
 
@@ -66,6 +67,7 @@ enum Command {
     Verify(verify::Args),
     Rules(rules::Args),
     Schema(schema::Args),
+    Serve(serve::Args),
 }
 
 /// Problems in the catalog (exit 1), as opposed to success (0) or an [`EdgeError`] (2).
@@ -141,6 +143,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Verify(a) => verify::run(a, &cx, out),
         Command::Rules(a) => rules::run(a, out),
         Command::Schema(a) => schema::run(a, &cx, out),
+        Command::Serve(a) => serve::run(a, cli, out),
     }
 }
 

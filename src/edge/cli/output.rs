@@ -45,6 +45,7 @@ pub struct Output {
     err: AutoStream<std::io::Stderr>,
     out: AutoStream<std::io::Stdout>,
     verbosity: Verbosity,
+    choice: anstream::ColorChoice,
 }
 
 impl Output {
@@ -58,6 +59,17 @@ impl Output {
             err: AutoStream::new(std::io::stderr(), choice),
             out: AutoStream::new(std::io::stdout(), choice),
             verbosity,
+            choice,
+        }
+    }
+
+    /// Another handle on the same streams with the same settings (for a thread of its own).
+    pub fn twin(&self) -> Output {
+        Output {
+            err: AutoStream::new(std::io::stderr(), self.choice),
+            out: AutoStream::new(std::io::stdout(), self.choice),
+            verbosity: self.verbosity,
+            choice: self.choice,
         }
     }
 
