@@ -230,6 +230,26 @@ fn pages_and_snapshots_are_served_with_types_etags_and_caching() {
         "published: no preview mark"
     );
 
+    // A child API pointed at the preview gets the same verified snapshot.
+    let local = plancat(
+        dir.path(),
+        &["resolve", "shopcore-commerce-api", "--at", EXAMPLE_AT],
+    );
+    let url = format!("http://{}", s.addr);
+    let fetched = plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "shopcore-commerce-api",
+            "--at",
+            EXAMPLE_AT,
+            "--from",
+            &url,
+        ],
+    );
+    assert!(fetched.status.success(), "{}", stderr(&fetched));
+    assert_eq!(fetched.stdout, local.stdout);
+
     // HEAD: the headers without the body.
     let head = raw(
         &s.addr,

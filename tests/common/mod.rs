@@ -145,7 +145,7 @@ impl Nginx {
             let conf = format!(
                 "daemon off;\nmaster_process off;\nworker_processes 1;\npid {d}/nginx.pid;\nerror_log {d}/error.log;\n\
                  events {{ worker_connections 64; }}\n\
-                 http {{\n  include /etc/nginx/mime.types;\n  access_log off;\n\
+                 http {{\n  include /etc/nginx/mime.types;\n  access_log {d}/access.log;\n\
                  client_body_temp_path {d}/body;\n  proxy_temp_path {d}/proxy;\n  fastcgi_temp_path {d}/fastcgi;\n\
                  uwsgi_temp_path {d}/uwsgi;\n  scgi_temp_path {d}/scgi;\n\
                  server {{\n    listen 127.0.0.1:{port};\n    root {root};\n  }}\n}}\n",
@@ -182,6 +182,13 @@ impl Nginx {
             assert!(attempt < 3, "nginx did not start:\n{log}");
         }
         unreachable!()
+    }
+}
+
+impl Nginx {
+    /// The access log so far: one line per request, `"GET /path HTTP/1.1" 200 …`.
+    pub fn access_log(&self) -> String {
+        std::fs::read_to_string(self._dir.path().join("access.log")).unwrap_or_default()
     }
 }
 

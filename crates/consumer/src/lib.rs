@@ -28,6 +28,8 @@ use std::path::{Path, PathBuf};
 pub mod check;
 pub mod hash;
 pub mod model;
+#[cfg(feature = "http")]
+pub mod remote;
 pub mod resolve;
 pub mod wire;
 
@@ -40,7 +42,10 @@ use resolve::{moment, resolve};
 
 /// Why a snapshot could not be had.
 #[derive(Debug)]
+#[non_exhaustive]
 pub enum Error {
+    /// The ledger's host could not be reached or did not serve a file.
+    Unavailable { url: String, message: String },
     /// A ledger file could not be read.
     Io {
         path: PathBuf,
@@ -65,6 +70,7 @@ pub enum Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
+            Error::Unavailable { url, message } => write!(f, "could not fetch `{url}`: {message}"),
             Error::Io { path, source } => {
                 write!(f, "failed to read `{}`: {source}", path.display())
             }
@@ -129,20 +135,45 @@ pub fn verify(entry: &VersionEntry, bytes: &[u8]) -> Result<Snapshot, Error> {
     })
 }
 
-/// A published ledger on disk (`out/snapshots/`, or a copy of it).
-pub struct Ledger {
-    dir: PathBuf,
+/// Where a ledger's files come from: a folder, or a host ([`remote`]). `rel` is a path inside
+/// the ledger (`index.json`, `<slug>/index.json`, `<slug>/<version>.json`).
+pub(crate) trait Source {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, Error>;
+}
+
+/// A ledger on disk.
+struct Dir(PathBuf);
+
+impl Source for Dir {
+    fn read(&self, rel: &str) -> Result<Vec<u8>, Error> {
+        read_capped(&self.0.join(rel))
+    }
+}
+
+/// A published ledger (`out/snapshots/`, a copy of it, or — with the `http` feature — one
+/// served over HTTP, see [`remote::Remote`]). Every file is verified as it is read.
+pub struct Ledger<'a> {
+    source: Box<dyn Source + 'a>,
     catalog: CatalogIndex,
 }
 
-impl Ledger {
-    pub fn open(dir: impl AsRef<Path>) -> Result<Ledger, Error> {
-        let dir = dir.as_ref().to_path_buf();
-        let catalog: CatalogIndex = read_json(&dir, "index.json")?;
+impl Ledger<'static> {
+    pub fn open(dir: impl AsRef<Path>) -> Result<Ledger<'static>, Error> {
+        Ledger::from_source(Box::new(Dir(dir.as_ref().to_path_buf())))
+    }
+}
+
+impl<'a> Ledger<'a> {
+    pub(crate) fn from_source(source: Box<dyn Source + 'a>) -> Result<Ledger<'a>, Error> {
+        let bytes = source.read(CATALOG_INDEX)?;
+        let catalog: CatalogIndex = serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
+            file: CATALOG_INDEX.into(),
+            message: e.to_string(),
+        })?;
         if catalog.format_version > FORMAT_VERSION {
             return Err(Error::UnsupportedFormat(catalog.format_version));
         }
-        Ok(Ledger { dir, catalog })
+        Ok(Ledger { source, catalog })
     }
 
     /// Every published slug, with its kind, project and latest version.
@@ -165,7 +196,7 @@ impl Ledger {
                 message: format!("`{slug}`'s index is `{}`, not `{expected}`", entry.index),
             });
         }
-        let bytes = read_capped(&self.dir.join(&expected))?;
+        let bytes = self.source.read(&expected)?;
         if let Some(recorded) = &entry.index_sha256
             && *recorded != hash::file_sha256(&bytes)
         {
@@ -203,7 +234,7 @@ impl Ledger {
                 ),
             });
         }
-        let snapshot = verify(entry, &read_capped(&self.dir.join(slug).join(&file))?)?;
+        let snapshot = verify(entry, &self.source.read(&format!("{slug}/{file}"))?)?;
         // The snapshot is the one asked for: its own slug, kind and project say so.
         if snapshot.slug != index.slug
             || snapshot.kind != index.kind
@@ -256,12 +287,4 @@ fn read_capped(path: &Path) -> Result<Vec<u8>, Error> {
         )));
     }
     Ok(bytes)
-}
-
-fn read_json<T: serde::de::DeserializeOwned>(dir: &Path, rel: &str) -> Result<T, Error> {
-    let bytes = read_capped(&dir.join(rel))?;
-    serde_json::from_slice(&bytes).map_err(|e| Error::Parse {
-        file: rel.to_string(),
-        message: e.to_string(),
-    })
 }
