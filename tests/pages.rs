@@ -8,12 +8,10 @@
 
 mod common;
 
-use std::io::Write;
-use std::path::{Path, PathBuf};
-use std::process::Command;
+use std::path::Path;
 use std::time::Instant;
 
-use common::{plancat, repo, stderr};
+use common::{browser_available, node, plancat, repo, stderr};
 
 /// Every build and check here runs at this fixed moment: the pages show the versions in force
 /// at the build's moment, and nothing of the example is in force before 2026-11-22.
@@ -266,67 +264,6 @@ fn a_javascript_base_url_is_refused() {
 }
 
 // ---- the real browser ---------------------------------------------------------------------------
-
-/// Whether this run must not skip: `CI` is set (and not `false` / `0`).
-fn in_ci() -> bool {
-    std::env::var("CI").is_ok_and(|v| !v.is_empty() && v != "false" && v != "0")
-}
-
-fn chromium() -> PathBuf {
-    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
-}
-
-/// What the browser tests need, or why they cannot run.
-fn browser_missing() -> Option<String> {
-    let mut missing = Vec::new();
-    let chromium = chromium();
-    if !chromium.is_file() {
-        missing.push(format!(
-            "Chromium at {} (`apt-get install chromium`, or set CHROMIUM)",
-            chromium.display()
-        ));
-    }
-    let node = Command::new("node").arg("--version").output();
-    if !node.is_ok_and(|o| o.status.success()) {
-        missing.push("Node.js (`node` on PATH)".to_string());
-    }
-    if !repo()
-        .join("tests/browser/node_modules/playwright-core/package.json")
-        .is_file()
-    {
-        missing.push("playwright-core (`npm ci --prefix tests/browser`)".to_string());
-    }
-    (!missing.is_empty()).then(|| missing.join(", "))
-}
-
-/// `true` when the browser test can run; otherwise skips loudly, or fails in CI.
-fn browser_available(test: &str) -> bool {
-    let Some(missing) = browser_missing() else {
-        return true;
-    };
-    assert!(
-        !in_ci(),
-        "{test}: CI is set but the browser test cannot run: missing {missing}. `.ci/run` installs them."
-    );
-    let line = "!".repeat(78);
-    // Straight to the process's stderr, not `eprintln!`: the test harness captures that macro's
-    // output of passing tests, and a skip nobody sees is a silent pass.
-    let _ = writeln!(
-        std::io::stderr(),
-        "\n{line}\n!! SKIPPED {test}: missing {missing}.\n!! The pages were NOT checked in a real browser. Run `.ci/run`, or install those.\n{line}\n"
-    );
-    false
-}
-
-fn node(script: &str, args: &[&Path]) -> std::process::Output {
-    Command::new("node")
-        .arg(repo().join("tests/browser").join(script))
-        .args(args)
-        .env("CHROMIUM", chromium())
-        .current_dir(repo())
-        .output()
-        .expect("node runs")
-}
 
 #[test]
 fn pages_in_a_real_browser() {

@@ -550,3 +550,34 @@ fn ctrl_c_stops_the_server_cleanly() {
     std::thread::sleep(Duration::from_millis(100));
     assert!(s.log().contains("Stopped"), "{}", s.log());
 }
+
+#[test]
+fn a_browser_tab_reloads_by_itself_when_a_price_is_edited() {
+    if !browser_available("a_browser_tab_reloads_by_itself_when_a_price_is_edited") {
+        return;
+    }
+    let dir = example_copy();
+    let s = Server::start(dir.path());
+    let api = dir.path().join("plans/projects/shopcore-commerce-api.toml");
+    let out = std::process::Command::new("node")
+        .arg(repo().join("tests/browser/live-reload.mjs"))
+        .arg(format!("http://{}/apis/shopcore-commerce-api/", s.addr))
+        .arg(&api)
+        .args([
+            "{ INR = \"2499\" }",
+            "{ INR = \"2399\" }",
+            "₹2,499",
+            "₹2,399",
+        ])
+        .env("CHROMIUM", chromium())
+        .current_dir(repo())
+        .output()
+        .expect("node runs");
+    let report = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(out.status.success(), "{report}\nserver log:\n{}", s.log());
+    eprintln!("{report}");
+}

@@ -198,3 +198,63 @@ impl Drop for Nginx {
         let _ = self.child.wait();
     }
 }
+
+// ---- the real browser (headless Chromium driven by Node and playwright-core) -------------------
+
+pub fn chromium() -> PathBuf {
+    std::env::var_os("CHROMIUM").map_or_else(|| PathBuf::from("/usr/bin/chromium"), PathBuf::from)
+}
+
+/// What the browser tests need, or why they cannot run.
+pub fn browser_missing() -> Option<String> {
+    let mut missing = Vec::new();
+    let chromium = chromium();
+    if !chromium.is_file() {
+        missing.push(format!(
+            "Chromium at {} (`apt-get install chromium`, or set CHROMIUM)",
+            chromium.display()
+        ));
+    }
+    let node = Command::new("node").arg("--version").output();
+    if !node.is_ok_and(|o| o.status.success()) {
+        missing.push("Node.js (`node` on PATH)".to_string());
+    }
+    if !repo()
+        .join("tests/browser/node_modules/playwright-core/package.json")
+        .is_file()
+    {
+        missing.push("playwright-core (`npm ci --prefix tests/browser`)".to_string());
+    }
+    (!missing.is_empty()).then(|| missing.join(", "))
+}
+
+/// `true` when the browser test can run; otherwise skips loudly, or fails in CI.
+pub fn browser_available(test: &str) -> bool {
+    let Some(missing) = browser_missing() else {
+        return true;
+    };
+    assert!(
+        !in_ci(),
+        "{test}: CI is set but the browser test cannot run: missing {missing}. `.ci/run` installs them."
+    );
+    let line = "!".repeat(78);
+    // Straight to the process's stderr, not `eprintln!`: the test harness captures that macro's
+    // output of passing tests, and a skip nobody sees is a silent pass.
+    let _ = std::io::Write::write_fmt(
+        &mut std::io::stderr(),
+        format_args!(
+            "\n{line}\n!! SKIPPED {test}: missing {missing}.\n!! The pages were NOT checked in a real browser. Run `.ci/run`, or install those.\n{line}\n"
+        ),
+    );
+    false
+}
+
+pub fn node(script: &str, args: &[&Path]) -> std::process::Output {
+    Command::new("node")
+        .arg(repo().join("tests/browser").join(script))
+        .args(args)
+        .env("CHROMIUM", chromium())
+        .current_dir(repo())
+        .output()
+        .expect("node runs")
+}
