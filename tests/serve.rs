@@ -23,7 +23,13 @@ struct Server {
 
 impl Server {
     fn start(root: &Path) -> Server {
-        let mut child = command(root, &["serve", "--port", "0"])
+        Server::start_with(root, &[])
+    }
+
+    fn start_with(root: &Path, extra: &[&str]) -> Server {
+        let mut args = vec!["serve", "--port", "0"];
+        args.extend_from_slice(extra);
+        let mut child = command(root, &args)
             .stdout(Stdio::null())
             .stderr(Stdio::piped())
             .spawn()
@@ -523,6 +529,50 @@ fn an_edit_is_served_live_a_break_shows_the_overlay_and_a_fix_recovers() {
         !t.contains("plancat-problems") && t.contains("₹2,499")
     });
     drop(stuck);
+}
+
+#[test]
+fn drafts_are_previewed_only_when_asked_and_always_marked() {
+    let dir = example_copy();
+    let draft = "/apis/flowbridge-automation-cloud/";
+    let plain = Server::start(dir.path());
+    assert_eq!(plain.get(draft).status, 404);
+    assert!(
+        !plain
+            .get("/")
+            .text()
+            .contains("flowbridge-automation-cloud")
+    );
+    drop(plain);
+
+    let s = Server::start_with(dir.path(), &["--drafts"]);
+    let page = s.get(draft);
+    assert_eq!(page.status, 200, "{}", page.text());
+    assert!(
+        page.text().contains("<strong>DRAFT</strong>"),
+        "{}",
+        page.text()
+    );
+    assert!(
+        s.get("/").text().contains("flowbridge-automation-cloud"),
+        "linked from the index"
+    );
+    // Never part of the ledger, not even the preview's.
+    assert_eq!(
+        s.get("/snapshots/flowbridge-automation-cloud/index.json")
+            .status,
+        404
+    );
+    assert_eq!(
+        s.get("/snapshots/flowbridge-automation-cloud/current")
+            .status,
+        404
+    );
+    let live = s.get("/apis/shopcore-commerce-api/");
+    assert!(
+        !live.text().contains("plancat-mark"),
+        "a published page is not marked"
+    );
 }
 
 #[test]

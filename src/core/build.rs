@@ -80,8 +80,20 @@ pub fn build(inputs: &Inputs) -> Analysis {
     a
 }
 
+/// What `build` would do, for a preview (`plancat serve`): with `drafts`, the site also has
+/// pages for draft plans (their snapshots are never part of the ledger).
+pub fn preview(inputs: &Inputs, drafts: bool) -> Analysis {
+    let mut a = analyse_with(inputs, drafts);
+    a.diags = diag::cap(std::mem::take(&mut a.diags), &a.compiled.sources);
+    a
+}
+
 /// Every stage, with every diagnostic sorted and none left out yet.
 fn analyse(inputs: &Inputs) -> Analysis {
+    analyse_with(inputs, false)
+}
+
+fn analyse_with(inputs: &Inputs, drafts: bool) -> Analysis {
     let effective_from = inputs.effective_from.unwrap_or(inputs.now);
     let mut compiled = compile::compile(&inputs.plans);
     let files = &inputs.ledger;
@@ -103,7 +115,13 @@ fn analyse(inputs: &Inputs) -> Analysis {
     let rule_diags = rules::run(&cx);
     let changes = ledger::render(&ledger, &publications);
     // The site shows what child APIs enforce at this moment: the version in force.
-    let snapshots = ledger::in_force(&ledger, &publications, effective_from);
+    let mut snapshots = ledger::in_force(&ledger, &publications, effective_from);
+    let draft_snapshots = if drafts {
+        ledger::drafts(&compiled.plans, effective_from)
+    } else {
+        Vec::new()
+    };
+    snapshots.extend(draft_snapshots.iter());
     let mut after = files.clone();
     after.extend(changes.iter().map(|(k, v)| (k.clone(), v.clone())));
     let overrides: Vec<pages::Override> = inputs
@@ -117,8 +135,13 @@ fn analyse(inputs: &Inputs) -> Analysis {
             )),
         })
         .collect();
-    let (site, mut page_diags) =
-        pages::render(&snapshots, &after, &overrides, &mut compiled.sources);
+    let (site, mut page_diags) = pages::render(
+        &snapshots,
+        &after,
+        &overrides,
+        drafts,
+        &mut compiled.sources,
+    );
     page_diags.extend(pages::check_urls(&compiled.plans));
     let mut diags = std::mem::take(&mut compiled.diags.0);
     for r in &inputs.refused {

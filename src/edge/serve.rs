@@ -42,6 +42,8 @@ pub struct Options {
     pub bind: IpAddr,
     pub port: u16,
     pub open: bool,
+    /// Show draft plans' pages too (marked DRAFT).
+    pub drafts: bool,
     /// A pinned moment for every rebuild (`--now`, `SOURCE_DATE_EPOCH`); else the clock at
     /// each rebuild.
     pub now: Option<Instant>,
@@ -57,6 +59,9 @@ struct Snapshot {
     published: BTreeMap<String, Vec<u8>>,
     /// The latest build's errors as the terminal shows them (no colour), if it failed.
     problems: Option<String>,
+    /// Pages marked as not what the published site shows: page path → `DRAFT` (a draft plan's,
+    /// with `--drafts`) or `UNPUBLISHED` (a version `build` has not published yet).
+    marks: BTreeMap<String, &'static str>,
     /// The moment of the latest build (the default `at` of `current`).
     now: Instant,
 }
@@ -175,11 +180,12 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
                 site: BTreeMap::new(),
                 published: BTreeMap::new(),
                 problems: Some(format!("error: {e}")),
+                marks: BTreeMap::new(),
                 now,
             };
         }
     };
-    let a = build::build(&inputs);
+    let a = build::preview(&inputs, opts.drafts);
     let errors: Vec<_> = a.diags.iter().filter(|d| d.is_error()).collect();
     for d in &a.diags {
         out.stderr(&format!("{}\n\n", render::human(d, a.sources(), true)));
@@ -190,11 +196,41 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
             "Rebuilt",
             &format!("{} pages in {ms} ms: {}", a.pages(), a.summary()),
         );
+        let mut marks = BTreeMap::new();
+        let page = |slug: &str| -> Vec<String> {
+            ["apis", "products", "bundles"]
+                .iter()
+                .map(|d| format!("{d}/{slug}/index.html"))
+                .collect()
+        };
+        for p in a
+            .publications
+            .iter()
+            .filter(|p| p.snapshot.effective_from <= now)
+        {
+            marks.extend(
+                page(p.snapshot.slug.as_str())
+                    .into_iter()
+                    .map(|f| (f, "UNPUBLISHED")),
+            );
+        }
+        if opts.drafts {
+            for p in a
+                .compiled
+                .plans
+                .iter()
+                .filter(|p| p.status() == crate::core::model::api::Status::Draft)
+            {
+                marks.extend(page(p.slug.as_str()).into_iter().map(|f| (f, "DRAFT")));
+            }
+        }
+        marks.retain(|f, _| a.site.contains_key(f));
         Snapshot {
             generation,
             site: a.site,
             published: inputs.ledger,
             problems: None,
+            marks,
             now,
         }
     } else {
@@ -212,6 +248,7 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
             site: BTreeMap::new(),
             published: inputs.ledger,
             problems: Some(text),
+            marks: BTreeMap::new(),
             now,
         }
     }
@@ -260,6 +297,7 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
         bind: opts.bind,
         port: opts.port,
         open: false,
+        drafts: opts.drafts,
         now: opts.now,
     };
     std::thread::spawn(move || {
@@ -277,6 +315,7 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
             let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
             if next.problems.is_some() && next.site.is_empty() {
                 next.site = state.site.clone();
+                next.marks = state.marks.clone();
                 if next.published.is_empty() {
                     next.published = state.published.clone();
                 }
@@ -349,6 +388,7 @@ async fn handle(
                 Some(_) if file.ends_with(".html") => inject(
                     &snap,
                     b"<!doctype html><title>plancat preview</title><body></body>",
+                    None,
                 ),
                 _ => format!("not found: /{}\n", crate::core::diag::printable(&path)).into_bytes(),
             };
@@ -472,7 +512,7 @@ fn file_response(
 ) -> Response {
     let html = file.ends_with(".html");
     let body = if html {
-        inject(snap, bytes)
+        inject(snap, bytes, snap.marks.get(file).copied())
     } else {
         bytes.to_vec()
     };
@@ -548,8 +588,26 @@ fn content_type(file: &str) -> &'static str {
     }
 }
 
-/// The reload script, and the problems of a broken build as an overlay, before `</body>`.
-fn inject(snap: &Snapshot, page: &[u8]) -> Vec<u8> {
+/// The reload script, and the problems of a broken build as an overlay, before `</body>`; a
+/// DRAFT or UNPUBLISHED banner right after `<body>`.
+fn inject(snap: &Snapshot, page: &[u8], mark: Option<&str>) -> Vec<u8> {
+    let mut text = String::from_utf8_lossy(page).into_owned();
+    if let Some(mark) = mark {
+        let what = match mark {
+            "DRAFT" => "a draft plan: it is never published, and only this preview shows it",
+            _ => "a version `plancat build` has not published yet: the live site does not show it",
+        };
+        let banner = format!(
+            "<div class=\"plancat-mark\" role=\"status\" style=\"position:sticky;top:0;z-index:2147483646;\
+             padding:.5rem 1rem;background:#b45309;color:#fff;font:600 14px/1.4 system-ui,sans-serif;\
+             text-align:center\"><strong>{mark}</strong> — {what}</div>"
+        );
+        let at = text
+            .find("<body")
+            .and_then(|i| text[i..].find('>').map(|j| i + j + 1))
+            .unwrap_or(0);
+        text.insert_str(at, &banner);
+    }
     let mut extra = String::new();
     if let Some(problems) = &snap.problems {
         extra.push_str(
@@ -567,7 +625,6 @@ fn inject(snap: &Snapshot, page: &[u8]) -> Vec<u8> {
          s.onmessage=e=>{{if(Number(e.data)!==g)location.reload()}};s.onclose=()=>setTimeout(open,500)}};open()}})();</script>",
         snap.generation
     ));
-    let text = String::from_utf8_lossy(page);
     let at = text.rfind("</body>").unwrap_or(text.len());
     let mut out = String::with_capacity(text.len() + extra.len());
     out.push_str(&text[..at]);
@@ -672,10 +729,17 @@ mod tests {
             site: BTreeMap::new(),
             published: BTreeMap::new(),
             problems: Some("error: <script>x</script> at plans/a.toml:1:2".into()),
+            marks: BTreeMap::new(),
             now: Instant::parse("2026-01-01T00:00:00Z").unwrap(),
         };
-        let page =
-            String::from_utf8(inject(&snap, b"<html><body><p>hi</p></body></html>")).unwrap();
+        let page = String::from_utf8(inject(
+            &snap,
+            b"<html><body class=\"x\"><p>hi</p></body></html>",
+            Some("DRAFT"),
+        ))
+        .unwrap();
+        assert!(page.starts_with("<html><body class=\"x\"><div class=\"plancat-mark\""));
+        assert!(page.contains("<strong>DRAFT</strong>"));
         assert!(page.ends_with("</script></body></html>"), "{page}");
         assert!(page.contains("&lt;script&gt;x&lt;/script&gt; at plans/a.toml:1:2"));
         assert!(page.contains("const g=7;"));

@@ -16,7 +16,7 @@ pub(crate) mod yank;
 
 pub(crate) use load::{in_force, load, orphans};
 pub use plan::Publication;
-pub(crate) use plan::{comparable, plan};
+pub(crate) use plan::{comparable, drafts, plan};
 pub use plancat_consumer::check::{
     CATALOG_INDEX, Files as LedgerFiles, LEDGER_DIR, Loaded as Ledger, Published, pretty,
 };

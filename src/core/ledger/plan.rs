@@ -211,6 +211,41 @@ pub fn plan(
     (out, diags)
 }
 
+/// Snapshots of the draft plans for a preview (`plancat serve --drafts`): never written, never
+/// resolvable, versioned `0.0.0-draft` so nothing can mistake one for a published version.
+pub fn drafts(plans: &[CompiledPlan], at: Instant) -> Vec<Snapshot> {
+    plans
+        .iter()
+        .filter(|p| p.status() == Status::Draft)
+        .map(|p| {
+            let plan = p.published();
+            let computed = p.computed.clone();
+            let content_hash = content_hash(&plancat_consumer::wire::Content {
+                slug: &p.slug,
+                kind: p.kind,
+                project: &p.project,
+                catalog: p.catalog(),
+                plan: &plan,
+                computed: &computed,
+            });
+            Snapshot {
+                format_version: FORMAT_VERSION,
+                slug: p.slug.clone(),
+                kind: p.kind,
+                project: p.project.clone(),
+                plan_version: Version::parse("0.0.0-draft").expect("a valid version"),
+                effective_from: at,
+                existing_from: None,
+                rollback_to: None,
+                content_hash,
+                catalog: p.catalog().clone(),
+                plan,
+                computed,
+            }
+        })
+        .collect()
+}
+
 /// The versions a bundle's computed price comes from: each component's version published in
 /// this run, else its newest published version (whose content the catalog still holds).
 fn sources(p: &CompiledPlan, ledger: &Ledger, publishing: &[Publication]) -> Vec<SourceRef> {

@@ -121,11 +121,12 @@ pub fn render(
     snapshots: &[&Snapshot],
     ledger: &LedgerFiles,
     overrides: &[Override],
+    drafts: bool,
     sources: &mut Sources,
 ) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut files = BTreeMap::new();
-    let catalog = view::Catalog::new(snapshots);
+    let catalog = view::Catalog::new(snapshots, drafts);
 
     // Each template from the catalog if it has one, else built in; remember its file for errors.
     let mut template_files: BTreeMap<String, FileId> = BTreeMap::new();

@@ -165,15 +165,17 @@ pub struct IndexApi {
 }
 
 impl<'a> Catalog<'a> {
-    pub fn new(snapshots: &[&'a Snapshot]) -> Catalog<'a> {
+    /// The live plans among `snapshots` (and the drafts, in a preview that asks for them).
+    pub fn new(snapshots: &[&'a Snapshot], drafts: bool) -> Catalog<'a> {
+        let shown = |s: Status| s == Status::Live || (drafts && s == Status::Draft);
         let mut apis = BTreeMap::new();
         let mut products = BTreeMap::new();
         for s in snapshots {
             match &s.plan {
-                PublishedPlan::Api(a) if a.status == Status::Live => {
+                PublishedPlan::Api(a) if shown(a.status) => {
                     apis.insert(s.slug.as_str(), (*s, a.as_ref()));
                 }
-                PublishedPlan::Product(p) if p.status == Status::Live => {
+                PublishedPlan::Product(p) if shown(p.status) => {
                     products.insert(s.slug.as_str(), (*s, p.as_ref()));
                 }
                 _ => {}

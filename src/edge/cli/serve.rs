@@ -26,6 +26,9 @@ pub struct Args {
     /// Open the preview in a browser.
     #[arg(long)]
     open: bool,
+    /// Show draft plans' pages too, marked DRAFT (they are never published).
+    #[arg(long)]
+    drafts: bool,
 }
 
 pub fn run(args: &Args, cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
@@ -46,6 +49,7 @@ pub fn run(args: &Args, cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeErro
             bind: args.bind,
             port: args.port,
             open: args.open,
+            drafts: args.drafts,
             now,
         },
         out,
