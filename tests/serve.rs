@@ -631,3 +631,20 @@ fn a_browser_tab_reloads_by_itself_when_a_price_is_edited() {
     assert!(out.status.success(), "{report}\nserver log:\n{}", s.log());
     eprintln!("{report}");
 }
+
+#[test]
+fn an_unreadable_catalog_is_reported_without_absolute_paths() {
+    let dir = example_copy();
+    let ledger = dir.path().join("out/snapshots");
+    std::fs::remove_dir_all(&ledger).unwrap();
+    std::fs::write(&ledger, "not a folder").unwrap();
+    let s = Server::start(dir.path());
+    let page = s.get("/");
+    let text = page.text();
+    assert!(text.contains("plancat-problems"), "{text}");
+    assert!(text.contains("out/snapshots"), "{text}");
+    assert!(
+        !text.contains(&dir.path().display().to_string()),
+        "an absolute path on a page: {text}"
+    );
+}

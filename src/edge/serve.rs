@@ -179,7 +179,13 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
                 generation,
                 site: BTreeMap::new(),
                 published: BTreeMap::new(),
-                problems: Some(format!("error: {e}")),
+                // Catalog-relative, as every diagnostic: a page never shows where the catalog
+                // lives on this machine.
+                problems: Some(format!(
+                    "error: {}",
+                    e.to_string()
+                        .replace(&format!("{}/", opts.root.display()), "")
+                )),
                 marks: BTreeMap::new(),
                 now,
             };
