@@ -86,7 +86,12 @@ impl Lang {
                 self.script().parent().unwrap().display().to_string()
             )),
         };
-        let o = c.args(paths).output().expect("the interpreter runs");
+        // Importing the Python example leaves no `__pycache__` in the repository.
+        let o = c
+            .args(paths)
+            .env("PYTHONDONTWRITEBYTECODE", "1")
+            .output()
+            .expect("the interpreter runs");
         assert!(o.status.success(), "{self:?}: {}", stderr(&o));
         String::from_utf8(o.stdout).unwrap()
     }
