@@ -140,6 +140,7 @@ fn analyse_with(inputs: &Inputs, drafts: bool) -> Analysis {
         &after,
         &overrides,
         drafts,
+        effective_from,
         &mut compiled.sources,
     );
     page_diags.extend(pages::check_urls(&compiled.plans));

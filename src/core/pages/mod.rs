@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::core::diag::{Code, Diagnostic};
 use crate::core::ledger::LedgerFiles;
+use crate::core::model::ids::Instant;
 use crate::core::source::{FileId, SourceFile, Sources};
 use plancat_consumer::wire::Snapshot;
 
@@ -44,6 +45,10 @@ pub const BUILTIN: &[(&str, &str)] = &[
         include_str!("../../../templates/_price.html"),
     ),
     ("_cta.html", include_str!("../../../templates/_cta.html")),
+    (
+        "_promotion.html",
+        include_str!("../../../templates/_promotion.html"),
+    ),
     (
         "_dependency.html",
         include_str!("../../../templates/_dependency.html"),
@@ -122,11 +127,12 @@ pub fn render(
     ledger: &LedgerFiles,
     overrides: &[Override],
     drafts: bool,
+    at: Instant,
     sources: &mut Sources,
 ) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut files = BTreeMap::new();
-    let catalog = view::Catalog::new(snapshots, drafts);
+    let catalog = view::Catalog::new(snapshots, drafts, at);
 
     // Each template from the catalog if it has one, else built in; remember its file for errors.
     let mut template_files: BTreeMap<String, FileId> = BTreeMap::new();

@@ -6,17 +6,22 @@ use std::collections::BTreeMap;
 
 use serde::Serialize;
 
+use rust_decimal::Decimal;
+
 use super::money;
-use crate::core::model::api::{Api, Feature, Limit, Period, Status, Tier};
+use crate::core::compute;
+use crate::core::model::api::{Api, Discount, Feature, Limit, Period, Promotion, Status, Tier};
 use crate::core::model::catalog::CatalogSettings;
-use crate::core::model::ids::Slug;
-use crate::core::model::money::{CurrencyCode, Price};
+use crate::core::model::ids::{Instant, Slug};
+use crate::core::model::money::{CurrencyCode, Percent, Price};
 use crate::core::model::product::{Component, Product, ProductKind, ProductPrice};
 use plancat_consumer::wire::{EntityKind, PublishedPlan, Snapshot};
 
 /// The live plans of the catalog, by slug, with the site-wide settings.
 pub struct Catalog<'a> {
     settings: CatalogSettings,
+    /// The moment the pages show: promotions running then are shown.
+    at: Instant,
     apis: BTreeMap<&'a str, (&'a Snapshot, &'a Api)>,
     products: BTreeMap<&'a str, (&'a Snapshot, &'a Product)>,
 }
@@ -73,11 +78,32 @@ pub struct TierView {
     pub contact_sales: bool,
     pub monthly: Option<String>,
     pub yearly: Option<String>,
+    /// What paying yearly saves, computed from the two prices: `2 months free`, `Save 17 %`.
+    pub saving: Option<String>,
+    /// A promotion running now that applies to this tier.
+    pub promotion: Option<PromotionView>,
     /// Absent when the tier does not state its seats: the page says nothing about them.
     pub seats: Option<String>,
     pub trial_days: Option<u32>,
     pub quotas: Vec<QuotaView>,
     pub features: Vec<FeatureView>,
+}
+
+/// A promotion running at the moment of the pages, with the prices it gives — computed, never
+/// typed.
+#[derive(Serialize)]
+pub struct PromotionView {
+    pub name: String,
+    pub code: Option<String>,
+    /// `20 % off`, `₹500.00 off`.
+    pub off: String,
+    /// The last day it runs (`2026-12-31`), if it ends.
+    pub until: Option<String>,
+    /// The discounted prices, where the discount is a percentage (or an amount off a
+    /// one-time price).
+    pub monthly: Option<String>,
+    pub yearly: Option<String>,
+    pub one_time: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -124,6 +150,8 @@ pub struct ProductView {
     pub url: String,
     /// The APIs this product requires, with their pages.
     pub requires: Vec<Link>,
+    /// A promotion running now on this product.
+    pub promotion: Option<PromotionView>,
 }
 
 #[derive(Serialize)]
@@ -136,6 +164,8 @@ pub struct BundleView {
     pub components: Vec<Card>,
     /// The computed price, never a stated one.
     pub price: String,
+    /// The components' prices summed (what they cost bought one by one), when it differs.
+    pub list_price: Option<String>,
     pub plan_version: String,
     pub url: String,
 }
@@ -166,7 +196,7 @@ pub struct IndexApi {
 
 impl<'a> Catalog<'a> {
     /// The live plans among `snapshots` (and the drafts, in a preview that asks for them).
-    pub fn new(snapshots: &[&'a Snapshot], drafts: bool) -> Catalog<'a> {
+    pub fn new(snapshots: &[&'a Snapshot], drafts: bool, at: Instant) -> Catalog<'a> {
         let shown = |s: Status| s == Status::Live || (drafts && s == Status::Draft);
         let mut apis = BTreeMap::new();
         let mut products = BTreeMap::new();
@@ -198,6 +228,7 @@ impl<'a> Catalog<'a> {
             });
         Catalog {
             settings,
+            at,
             apis,
             products,
         }
@@ -275,6 +306,22 @@ impl<'a> Catalog<'a> {
                     contact_sales: t.price.contact_sales,
                     monthly: t.price.monthly.as_ref().map(|p| amount(p, cur, locale)),
                     yearly: t.price.yearly.as_ref().map(|p| amount(p, cur, locale)),
+                    saving: match (&t.price.monthly, &t.price.yearly) {
+                        (Some(m), Some(y)) if !t.price.contact_sales => saving(m, y, cur),
+                        _ => None,
+                    },
+                    promotion: running(&api.promotions, self.at, Some(id.as_str())).map(|p| {
+                        promotion_view(
+                            p,
+                            &ProductPrice {
+                                one_time: None,
+                                monthly: t.price.monthly.clone(),
+                                yearly: t.price.yearly.clone(),
+                            },
+                            cur,
+                            locale,
+                        )
+                    }),
                     seats: t.seats.map(|s| limit(s, locale)),
                     trial_days: t.trial_days,
                     quotas: t
@@ -377,6 +424,9 @@ impl<'a> Catalog<'a> {
                         })
                     })
                     .collect(),
+                promotion: running(&p.promotions, self.at, None).map(|promo| {
+                    promotion_view(promo, &p.price, s.catalog.currency, &s.catalog.locale)
+                }),
             })
             .collect()
     }
@@ -420,6 +470,10 @@ impl<'a> Catalog<'a> {
                         })
                         .collect(),
                     price: product_price(price, cur, locale),
+                    list_price: self
+                        .list_price(bundle)
+                        .filter(|list| list != price)
+                        .map(|list| product_price(&list, cur, locale)),
                     plan_version: s.plan_version.to_string(),
                     url: url_of(slug, EntityKind::Bundle),
                 })
@@ -450,13 +504,35 @@ impl<'a> Catalog<'a> {
                     url: b.url,
                 })
                 .collect(),
+            // Every other live product, so no page is reachable only from the sitemap: kits,
+            // add-ons, and frontends whose API is not on the index (stand-alone ones).
             others: self
                 .products
                 .iter()
-                .filter(|(_, (_, p))| matches!(p.kind, ProductKind::Kit | ProductKind::Addon))
+                .filter(|(_, (_, p))| match p.kind {
+                    ProductKind::Bundle => false,
+                    ProductKind::Frontend => !p
+                        .requires
+                        .iter()
+                        .any(|r| self.apis.contains_key(r.as_str())),
+                    ProductKind::Kit | ProductKind::Addon => true,
+                })
                 .map(|(slug, (s, p))| self.card(slug, s, p))
                 .collect(),
         }
+    }
+
+    /// What a bundle's components cost bought one by one: the bundle's own computation with no
+    /// discount, from the same snapshots.
+    fn list_price(&self, bundle: &crate::core::model::product::Bundle) -> Option<ProductPrice> {
+        let apis: BTreeMap<&Slug, &Api> = self.apis.values().map(|(s, a)| (&s.slug, *a)).collect();
+        let products: BTreeMap<&Slug, &Product> =
+            self.products.values().map(|(s, p)| (&s.slug, *p)).collect();
+        let undiscounted = crate::core::model::product::Bundle {
+            discount: Percent(Decimal::ZERO),
+            ..bundle.clone()
+        };
+        compute::bundle_price(&undiscounted, &apis, &products).ok()
     }
 
     fn card(&self, slug: &str, s: &Snapshot, p: &Product) -> Card {
@@ -495,6 +571,84 @@ fn url_of(slug: &str, kind: EntityKind) -> String {
         EntityKind::Api => format!("apis/{slug}/index.html"),
         EntityKind::Bundle => format!("bundles/{slug}/index.html"),
         _ => format!("products/{slug}/index.html"),
+    }
+}
+
+/// What a yearly price saves against twelve monthly ones, never overstated: whole months free
+/// when it is exactly that, else the percentage rounded down. `None` when it saves nothing.
+fn saving(monthly: &Price, yearly: &Price, cur: CurrencyCode) -> Option<String> {
+    let (m, y) = (monthly.get(cur)?.0, yearly.get(cur)?.0);
+    let twelve = m.checked_mul(Decimal::from(12))?;
+    if m <= Decimal::ZERO || y >= twelve {
+        return None;
+    }
+    let saved = twelve - y;
+    let months = saved.checked_div(m)?;
+    if months.fract().is_zero() {
+        let n = months.normalize();
+        return Some(if n == Decimal::ONE {
+            "1 month free".into()
+        } else {
+            format!("{n} months free")
+        });
+    }
+    let percent = (saved * Decimal::ONE_HUNDRED / twelve).floor();
+    (percent >= Decimal::ONE).then(|| format!("Save {} %", percent.normalize()))
+}
+
+/// The promotion running at `at` that applies to `target` (a tier or add-on id; `None`: a
+/// product, to which all of its promotions apply); the first by id when several do.
+fn running<'p>(
+    promotions: &'p BTreeMap<Slug, Promotion>,
+    at: Instant,
+    target: Option<&str>,
+) -> Option<&'p Promotion> {
+    promotions.values().find(|p| {
+        p.valid_from <= at
+            && p.valid_until.is_none_or(|u| at < u)
+            && target.is_none_or(|t| {
+                p.applies_to.is_empty() || p.applies_to.iter().any(|a| a.as_str() == t)
+            })
+    })
+}
+
+fn promotion_view(
+    p: &Promotion,
+    price: &ProductPrice,
+    cur: CurrencyCode,
+    locale: &str,
+) -> PromotionView {
+    let exponent = cur.exponent();
+    let after = |price: &Option<Price>, amount_ok: bool| -> Option<String> {
+        let m = price.as_ref()?.get(cur)?.0;
+        let v = match &p.off {
+            Discount::Percent(pc) => compute::discounted(m, *pc, exponent)?,
+            Discount::Amount(off) if amount_ok => {
+                let v = m.checked_sub(off.get(cur)?.0)?;
+                if v < Decimal::ZERO {
+                    return None;
+                }
+                v
+            }
+            Discount::Amount(_) => return None,
+        };
+        Some(money::format(v, cur, locale))
+    };
+    PromotionView {
+        name: p.name.clone(),
+        code: p.code.clone(),
+        off: match &p.off {
+            Discount::Percent(pc) => format!("{} % off", pc.0.normalize()),
+            Discount::Amount(a) => format!("{} off", amount(a, cur, locale)),
+        },
+        // The last moment it runs is just before `valid_until`: the day before a midnight end.
+        until: p.valid_until.map(|u| {
+            let ts = u.0 - jiff::SignedDuration::from_secs(1);
+            ts.strftime("%Y-%m-%d").to_string()
+        }),
+        monthly: after(&price.monthly, false),
+        yearly: after(&price.yearly, false),
+        one_time: after(&price.one_time, true),
     }
 }
 
@@ -560,4 +714,60 @@ fn humanize(id: &str) -> String {
     let mut c = words.chars();
     c.next()
         .map_or_else(String::new, |f| f.to_uppercase().chain(c).collect())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn usd(amount: &str) -> Price {
+        serde_json::from_value(serde_json::json!({ "USD": amount })).unwrap()
+    }
+
+    #[test]
+    fn yearly_savings_are_computed_and_never_overstated() {
+        let cur = CurrencyCode::new("USD").unwrap();
+        let s = |m: &str, y: &str| saving(&usd(m), &usd(y), cur);
+        assert_eq!(s("30", "300").as_deref(), Some("2 months free"));
+        assert_eq!(s("10", "110").as_deref(), Some("1 month free"));
+        // 189 of 1,188 is 15.9 %: shown as 15 %, never rounded up to 16 %.
+        assert_eq!(s("99", "999").as_deref(), Some("Save 15 %"));
+        assert_eq!(s("29", "348"), None, "twelve months: no saving");
+        assert_eq!(s("29", "400"), None, "dearer yearly: no saving claimed");
+        assert_eq!(s("100", "1195"), None, "under 1 %: not worth a claim");
+        assert_eq!(s("0", "0"), None);
+    }
+
+    #[test]
+    fn a_promotion_runs_from_its_start_until_just_before_its_end() {
+        let at = |t: &str| Instant::parse(t).unwrap();
+        let promo: Promotion = serde_json::from_value(serde_json::json!({
+            "name": "Sale", "off": { "percent": 10 },
+            "valid_from": "2026-01-01T00:00:00Z", "valid_until": "2026-02-01T00:00:00Z",
+            "applies_to": ["basic"]
+        }))
+        .unwrap();
+        let promos: BTreeMap<Slug, Promotion> =
+            [(Slug::new("sale").unwrap(), promo)].into_iter().collect();
+        let basic = Some("basic");
+        assert!(running(&promos, at("2025-12-31T23:59:59Z"), basic).is_none());
+        assert!(running(&promos, at("2026-01-01T00:00:00Z"), basic).is_some());
+        assert!(running(&promos, at("2026-01-31T23:59:59Z"), basic).is_some());
+        assert!(running(&promos, at("2026-02-01T00:00:00Z"), basic).is_none());
+        assert!(running(&promos, at("2026-01-15T00:00:00Z"), Some("pro")).is_none());
+        let view = promotion_view(
+            running(&promos, at("2026-01-15T00:00:00Z"), basic).unwrap(),
+            &ProductPrice {
+                one_time: None,
+                monthly: Some(usd("29.99")),
+                yearly: None,
+            },
+            CurrencyCode::new("USD").unwrap(),
+            "en-US",
+        );
+        assert_eq!(view.until.as_deref(), Some("2026-01-31"));
+        // 29.99 × 0.9 = 26.991, rounded half away from zero to the cent.
+        assert_eq!(view.monthly.as_deref(), Some("$26.99"));
+        assert_eq!(view.off, "10 % off");
+    }
 }
