@@ -97,6 +97,25 @@ fn the_cache_revalidates_with_etags_and_keeps_the_last_verified_snapshot() {
     assert_eq!(again.len(), 2, "two index revalidations only: {again:#?}");
     assert!(again.iter().all(|l| l.contains("\" 304 ")), "{again:#?}");
 
+    // A cached snapshot damaged on disk is the cache's fault, not the host's: fetched again,
+    // answered live (no warning), and the cache repaired.
+    let cached_version = std::fs::read_dir(cache.path().join(slug))
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.file_name().unwrap() != "index.json")
+        .unwrap();
+    let good = std::fs::read(&cached_version).unwrap();
+    std::fs::write(&cached_version, b"{ \"damaged\": true }").unwrap();
+    let repaired = resolve(dir.path(), slug, &from);
+    assert!(repaired.status.success(), "{}", stderr(&repaired));
+    assert_eq!(repaired.stdout, local.stdout);
+    assert!(
+        !stderr(&repaired).contains("warning"),
+        "{}",
+        stderr(&repaired)
+    );
+    assert_eq!(std::fs::read(&cached_version).unwrap(), good);
+
     // The host serves a tampered index: refused without a cache, the last verified with one.
     let served = dir
         .path()

@@ -83,11 +83,24 @@ impl Remote {
     /// The verified snapshot of `slug` in force at `at` for `audience`: from the host, or — when
     /// the host cannot be used and a cache is set — the last verified one.
     pub fn resolve(&self, slug: &str, at: Instant, audience: Audience) -> Result<Fetched, Error> {
-        let http = Http {
-            remote: self,
-            seen: RefCell::new(BTreeMap::new()),
+        let attempt = |fresh: bool| {
+            Http {
+                remote: self,
+                fresh,
+                seen: RefCell::new(BTreeMap::new()),
+            }
+            .resolve(slug, at, audience)
         };
-        match http.resolve(slug, at, audience) {
+        // A file that fails verification may be the cache's fault, not the host's: a cached copy
+        // damaged on disk, or a 304 for an index the host replaced within the same second (an
+        // mtime ETag). Once more with every file fetched whole, before blaming the host.
+        let live = match attempt(false) {
+            Err(Error::Tampered { .. } | Error::Parse { .. }) if self.cache.is_some() => {
+                attempt(true)
+            }
+            other => other,
+        };
+        match live {
             Ok(snapshot) => Ok(Fetched {
                 snapshot,
                 freshness: Freshness::Live,
@@ -109,6 +122,8 @@ impl Remote {
 /// and may be cached.
 struct Http<'a> {
     remote: &'a Remote,
+    /// Use nothing from the cache: no cached snapshot, no `If-None-Match`.
+    fresh: bool,
     seen: RefCell<BTreeMap<String, Got>>,
 }
 
@@ -152,7 +167,7 @@ impl Http<'_> {
     }
 
     fn get(&self, rel: &str) -> Result<Got, Error> {
-        let cache = self.remote.cache.as_deref();
+        let cache = self.remote.cache.as_deref().filter(|_| !self.fresh);
         let cached = cache.and_then(|c| read_capped(&c.join(rel)).ok());
         // A published version never changes: the cached copy is it (and is verified again).
         if !rel.ends_with("index.json")
@@ -224,6 +239,10 @@ fn entry_file(index: &SlugIndex, snapshot: &Snapshot) -> String {
 /// The last verified snapshot in the cache: the cached slug index (stored only once verified),
 /// the version in force in it, and that file verified against it again.
 fn cached(cache: &Path, slug: &str, at: Instant, audience: Audience) -> Result<Snapshot, Error> {
+    // A slug is one path segment; anything else names no file of the cache.
+    if crate::Slug::new(slug).is_err() {
+        return Err(Error::UnknownSlug(slug.to_string()));
+    }
     let rel = format!("{slug}/index.json");
     let parse = |e: serde_json::Error| Error::Parse {
         file: rel.clone(),
