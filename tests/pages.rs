@@ -404,6 +404,41 @@ fn catalog_urls_are_checked_where_they_are_set() {
 }
 
 #[test]
+fn checkout_urls_are_checked_where_they_are_set() {
+    let dir = common::example_copy();
+    let api = dir.path().join("plans/projects/shopcore-commerce-api.toml");
+    let text = std::fs::read_to_string(&api).unwrap().replacen(
+        "price.yearly = { INR = \"24990\" }",
+        "price.yearly = { INR = \"24990\" }\ncheckout = { monthly = \"https://pay.example/m\", yearly = \"javascript:alert(1)\" }",
+        1,
+    );
+    std::fs::write(&api, text).unwrap();
+    let product = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&product).unwrap();
+    let text = text.replacen(
+        "[product]\n",
+        "[product]\ncheckout = \"data:text/html,hi\"\n",
+        1,
+    );
+    std::fs::write(&product, text).unwrap();
+    let o = plancat(dir.path(), &["check", "--effective-from", AT]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = stderr(&o);
+    assert!(
+        err.contains("error[P0603]: `api.tiers.starter.checkout.yearly` `javascript:alert(1)` uses the scheme `javascript:`\n  --> plans/projects/shopcore-commerce-api.toml:12:"),
+        "{err}"
+    );
+    assert!(
+        err.contains("error[P0603]: `product.checkout` `data:text/html,hi` uses the scheme `data:`\n --> plans/products/aurora-storefront.toml:2:"),
+        "{err}"
+    );
+    assert!(
+        !err.contains("pay.example/m`"),
+        "an https checkout is fine: {err}"
+    );
+}
+
+#[test]
 fn a_template_error_in_a_partial_points_into_the_partial_and_catalogs_may_add_partials() {
     let dir = common::example_copy();
     write(
@@ -491,4 +526,34 @@ fn an_unchanged_site_is_not_rewritten_and_never_shares_the_ledger_files() {
     assert_eq!(std::fs::read(&published).unwrap(), before);
     let o = plancat(dir.path(), &["verify"]);
     assert!(o.status.success(), "{}", stderr(&o));
+}
+
+#[test]
+fn checkout_buttons_follow_the_billing_toggle_in_a_real_browser() {
+    if !browser_available("checkout_buttons_follow_the_billing_toggle_in_a_real_browser") {
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &repo().join("tests/cases/site-promotions-and-savings/in"),
+        dir.path(),
+    );
+    let build = plancat(
+        dir.path(),
+        &[
+            "build",
+            "--now",
+            "2026-01-01T00:00:00Z",
+            "--effective-from",
+            "2026-01-01T00:00:00Z",
+        ],
+    );
+    assert!(build.status.success(), "{}", stderr(&build));
+    let out = node("checkout.mjs", &[&dir.path().join("out/site")]);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
 }

@@ -327,7 +327,7 @@ fn change(kind: ChangeKind, reason: String) -> Change {
 
 fn is_copy(path: &[String]) -> bool {
     is_presentation(path)
-        || path.iter().any(|s| s == "copy")
+        || path.iter().any(|s| s == "copy" || s == "checkout")
         || path.last().is_some_and(|l| COPY.contains(&l.as_str()))
 }
 

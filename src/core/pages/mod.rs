@@ -77,14 +77,47 @@ pub fn check_urls(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagnosti
     let mut out = Vec::new();
     for p in plans {
         let c = p.catalog();
-        let fields = [
-            ("catalog.base_url", Some(&c.base_url), true),
-            ("catalog.cta.signup_url", c.cta.signup_url.as_ref(), false),
-            ("catalog.cta.sales_url", c.cta.sales_url.as_ref(), false),
+        let mut fields: Vec<(String, Option<&String>, bool)> = vec![
+            ("catalog.base_url".into(), Some(&c.base_url), true),
+            (
+                "catalog.cta.signup_url".into(),
+                c.cta.signup_url.as_ref(),
+                false,
+            ),
+            (
+                "catalog.cta.sales_url".into(),
+                c.cta.sales_url.as_ref(),
+                false,
+            ),
         ];
+        // Checkout links: every buy button on the pages.
+        if let Some(api) = p.api() {
+            let checkouts = api
+                .tiers
+                .iter()
+                .map(|(id, t)| (format!("api.tiers.{id}"), &t.checkout))
+                .chain(
+                    api.addons
+                        .iter()
+                        .map(|(id, a)| (format!("api.addons.{id}"), &a.checkout)),
+                );
+            for (base, c) in checkouts {
+                if let Some(c) = c {
+                    fields.push((
+                        format!("{base}.checkout.monthly"),
+                        c.monthly.as_ref(),
+                        false,
+                    ));
+                    fields.push((format!("{base}.checkout.yearly"), c.yearly.as_ref(), false));
+                }
+            }
+        }
+        if let Some(product) = p.product() {
+            fields.push(("product.checkout".into(), product.checkout.as_ref(), false));
+        }
         for (field, value, is_base) in fields {
             let Some(value) = value else { continue };
-            let (file, span) = p.loc(field);
+            let (file, span) = p.loc(&field);
             if !seen.insert((file, span.start)) {
                 continue;
             }

@@ -82,6 +82,9 @@ pub struct TierView {
     pub saving: Option<String>,
     /// A promotion running now that applies to this tier.
     pub promotion: Option<PromotionView>,
+    /// Where the tier is bought, per interval (the button follows the billing toggle).
+    pub checkout_monthly: Option<String>,
+    pub checkout_yearly: Option<String>,
     /// Absent when the tier does not state its seats: the page says nothing about them.
     pub seats: Option<String>,
     pub trial_days: Option<u32>,
@@ -126,6 +129,8 @@ pub struct AddonView {
     pub description: String,
     pub price: String,
     pub tiers: Vec<String>,
+    /// Where the add-on is bought, if the catalog says (monthly first).
+    pub checkout: Option<String>,
 }
 
 /// A product or bundle as a link with its price, for lists.
@@ -152,6 +157,10 @@ pub struct ProductView {
     pub requires: Vec<Link>,
     /// A promotion running now on this product.
     pub promotion: Option<PromotionView>,
+    /// Where the product is bought: its checkout URL, else the catalog's signup URL, else sales.
+    pub buy_url: String,
+    /// Whether the catalog states a checkout URL for it.
+    pub has_checkout: bool,
 }
 
 #[derive(Serialize)]
@@ -166,6 +175,8 @@ pub struct BundleView {
     pub price: String,
     /// The components' prices summed (what they cost bought one by one), when it differs.
     pub list_price: Option<String>,
+    /// Where the bundle is bought, if the catalog says.
+    pub checkout: Option<String>,
     pub plan_version: String,
     pub url: String,
 }
@@ -310,6 +321,8 @@ impl<'a> Catalog<'a> {
                         (Some(m), Some(y)) if !t.price.contact_sales => saving(m, y, cur),
                         _ => None,
                     },
+                    checkout_monthly: t.checkout.as_ref().and_then(|c| c.monthly.clone()),
+                    checkout_yearly: t.checkout.as_ref().and_then(|c| c.yearly.clone()),
                     promotion: running(&api.promotions, self.at, Some(id.as_str())).map(|p| {
                         promotion_view(
                             p,
@@ -385,6 +398,10 @@ impl<'a> Catalog<'a> {
                         .iter()
                         .filter_map(|t| names.get(t.as_str()).map(|n| n.to_string()))
                         .collect(),
+                    checkout: a
+                        .checkout
+                        .as_ref()
+                        .and_then(|c| c.monthly.clone().or_else(|| c.yearly.clone())),
                 })
                 .collect(),
             frontends: self
@@ -427,6 +444,12 @@ impl<'a> Catalog<'a> {
                 promotion: running(&p.promotions, self.at, None).map(|promo| {
                     promotion_view(promo, &p.price, s.catalog.currency, &s.catalog.locale)
                 }),
+                buy_url: p
+                    .checkout
+                    .clone()
+                    .or_else(|| s.catalog.cta.signup_url.clone())
+                    .unwrap_or_else(|| cta(&s.catalog).sales_url),
+                has_checkout: p.checkout.is_some(),
             })
             .collect()
     }
@@ -474,6 +497,7 @@ impl<'a> Catalog<'a> {
                         .list_price(bundle)
                         .filter(|list| list != price)
                         .map(|list| product_price(&list, cur, locale)),
+                    checkout: p.checkout.clone(),
                     plan_version: s.plan_version.to_string(),
                     url: url_of(slug, EntityKind::Bundle),
                 })

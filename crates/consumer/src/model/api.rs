@@ -77,6 +77,23 @@ pub struct Tier {
     pub cost: Option<Price>,
     #[serde(default, skip_serializing_if = "is_false")]
     pub highlighted: bool,
+    /// Where a customer buys this tier, per billing interval (a payment link); the page's button
+    /// follows the monthly / yearly toggle. Absent: the button leads to `catalog.cta.signup_url`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<Checkout>,
+}
+
+/// Checkout URLs per billing interval: `checkout = { monthly = "https://…", yearly = "https://…" }`.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1))]
+pub struct Checkout {
+    /// Where the monthly plan is bought (`https:`, `http:` or `mailto:`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<String>,
+    /// Where the yearly plan is bought.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<String>,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -130,6 +147,9 @@ pub struct Addon {
     /// Tiers the add-on can be bought with; empty means every tier.
     #[serde(default)]
     pub available_on: Vec<Slug>,
+    /// Where a customer buys the add-on, per billing interval.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<Checkout>,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]

@@ -44,6 +44,11 @@ pub struct Product {
     pub bundle: Option<Bundle>,
     #[serde(default)]
     pub promotions: BTreeMap<Slug, Promotion>,
+    /// Where a customer buys this product, kit, add-on or bundle (a payment link; `https:`,
+    /// `http:` or `mailto:`). Absent: the buy button leads to `catalog.cta.signup_url`, else
+    /// to sales.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub checkout: Option<String>,
 }
 
 /// One-time (kits, frontends) and/or recurring prices.
