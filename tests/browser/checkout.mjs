@@ -2,8 +2,9 @@
 // Pages that sell, in a real browser: on an API page, a tier's checkout button follows the
 // monthly / yearly toggle (the visible button's URL changes when "Yearly" is clicked, and
 // clicking it goes there); a running promotion's badge is visible; a product's and a bundle's
-// buy buttons lead to their checkout URLs. No request leaves the machine: navigations to
-// checkout hosts are intercepted and recorded.
+// buy buttons lead to their checkout URLs; and every page kind (index, API, frontend, kit,
+// bundle) passes an axe-core accessibility audit with no violation, at desktop and phone width.
+// No request leaves the machine: navigations to checkout hosts are intercepted and recorded.
 //
 //   node tests/browser/checkout.mjs <site-dir>
 //
@@ -11,6 +12,7 @@
 // good, 1 a check failed, 2 usage or launch error. Driven by `tests/pages.rs`.
 
 import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -34,6 +36,7 @@ try {
   process.exit(2);
 }
 
+const AXE = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
 const failures = [];
 const check = (ok, what) => { if (!ok) failures.push(what); };
 const url = (rel) => pathToFileURL(join(site, rel)).href;
@@ -84,6 +87,15 @@ try {
     await page.goto(url('index.html'));
     const solo = page.locator('a', { hasText: 'Solo Landing Kit' });
     check(await solo.isVisible(), `${width}px: the stand-alone kit is linked from the index`);
+
+    for (const rel of ['index.html', 'apis/sell-api/index.html', 'products/sell-theme/index.html',
+      'products/solo-kit/index.html', 'bundles/sell-bundle/index.html']) {
+      await page.goto(url(rel));
+      await page.addScriptTag({ path: AXE });
+      const violations = await page.evaluate(async () => (await window.axe.run(document)).violations
+        .map((v) => `${v.id} (${v.impact}): ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`));
+      for (const v of violations) failures.push(`${width}px ${rel}: axe ${v}`);
+    }
     await page.close();
   }
 } catch (e) {
@@ -95,4 +107,4 @@ if (failures.length) {
   console.error(failures.map((f) => `FAIL ${f}`).join('\n'));
   process.exit(1);
 }
-console.log('checkout buttons follow the billing toggle; promotions, add-on, product and bundle buy buttons work');
+console.log('checkout buttons follow the billing toggle; promotions, add-on, product and bundle buy buttons work; no axe-core violation on any page kind at 1280 and 390 px');
