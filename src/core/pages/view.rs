@@ -82,6 +82,8 @@ pub struct TierView {
     pub saving: Option<String>,
     /// A promotion running now that applies to this tier.
     pub promotion: Option<PromotionView>,
+    /// A contact-sales tier's stated price, shown as where it starts: `From ₹99.00 / month`.
+    pub from: Option<String>,
     /// Where the tier is bought, per interval (the button follows the billing toggle).
     pub checkout_monthly: Option<String>,
     pub checkout_yearly: Option<String>,
@@ -321,6 +323,14 @@ impl<'a> Catalog<'a> {
                         (Some(m), Some(y)) if !t.price.contact_sales => saving(m, y, cur),
                         _ => None,
                     },
+                    from: t
+                        .price
+                        .contact_sales
+                        .then(|| {
+                            let stated = recurring(&t.price.monthly, &t.price.yearly, cur, locale);
+                            (!stated.is_empty()).then(|| format!("From {stated}"))
+                        })
+                        .flatten(),
                     checkout_monthly: t.checkout.as_ref().and_then(|c| c.monthly.clone()),
                     checkout_yearly: t.checkout.as_ref().and_then(|c| c.yearly.clone()),
                     promotion: running(&api.promotions, self.at, Some(id.as_str())).map(|p| {

@@ -46,7 +46,9 @@ pub struct Api {
 pub struct TierPrice {
     pub monthly: Option<Price>,
     pub yearly: Option<Price>,
-    /// No public price: the page shows the contact-sales CTA instead.
+    /// No public price: the page shows the contact-sales CTA instead. A monthly or yearly
+    /// price stated beside it is indicative — where the tier starts ("From $99.00 / month —
+    /// contact us") — and is published as stated.
     #[serde(default, skip_serializing_if = "is_false")]
     pub contact_sales: bool,
 }
