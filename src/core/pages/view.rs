@@ -238,6 +238,7 @@ impl<'a> Catalog<'a> {
                 locale: "en".into(),
                 cta: Default::default(),
                 trust_note: String::new(),
+                features: BTreeMap::new(),
             });
         Catalog {
             settings,
@@ -378,22 +379,7 @@ impl<'a> Catalog<'a> {
                             }),
                         })
                         .collect(),
-                    features: t
-                        .features
-                        .iter()
-                        .map(|(f, v)| FeatureView {
-                            name: humanize(f.as_str()),
-                            value: match v {
-                                Feature::Enabled(true) => "Included".into(),
-                                Feature::Enabled(false) => "Not included".into(),
-                                Feature::Limit(l) => limit(*l, locale),
-                            },
-                            included: !matches!(
-                                v,
-                                Feature::Enabled(false) | Feature::Limit(Limit::Count(0))
-                            ),
-                        })
-                        .collect(),
+                    features: feature_views(&t.features, &s.catalog.features, locale),
                 })
                 .collect(),
             addons: api
@@ -432,7 +418,10 @@ impl<'a> Catalog<'a> {
             .map(|(slug, (s, p))| ProductView {
                 slug: slug.to_string(),
                 name: p.name.clone(),
-                kind: format!("{:?}", p.kind).to_lowercase(),
+                kind: match p.kind {
+                    ProductKind::Addon => "add-on".into(),
+                    k => format!("{k:?}").to_lowercase(),
+                },
                 tagline: p.copy.tagline.clone(),
                 description: p.copy.description.clone(),
                 highlights: p.copy.highlights.clone(),
@@ -606,6 +595,39 @@ fn url_of(slug: &str, kind: EntityKind) -> String {
         EntityKind::Bundle => format!("bundles/{slug}/index.html"),
         _ => format!("products/{slug}/index.html"),
     }
+}
+
+/// A tier's features as pages show them: the catalog's names and units when it declares them
+/// (in its order), else the ids made readable.
+fn feature_views(
+    features: &BTreeMap<Slug, Feature>,
+    declared: &BTreeMap<Slug, crate::core::model::catalog::FeatureInfo>,
+    locale: &str,
+) -> Vec<FeatureView> {
+    let mut out: Vec<(u32, &Slug, FeatureView)> = features
+        .iter()
+        .map(|(f, v)| {
+            let info = declared.get(f);
+            let value = match v {
+                Feature::Enabled(true) => "Included".into(),
+                Feature::Enabled(false) => "Not included".into(),
+                Feature::Limit(l) => match info.and_then(|i| i.unit.as_deref()) {
+                    Some(unit) if matches!(l, Limit::Count(_)) => {
+                        format!("{} {unit}", limit(*l, locale))
+                    }
+                    _ => limit(*l, locale),
+                },
+            };
+            let view = FeatureView {
+                name: info.map_or_else(|| humanize(f.as_str()), |i| i.name.clone()),
+                value,
+                included: !matches!(v, Feature::Enabled(false) | Feature::Limit(Limit::Count(0))),
+            };
+            (info.map_or(u32::MAX, |i| i.order), f, view)
+        })
+        .collect();
+    out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    out.into_iter().map(|(_, _, v)| v).collect()
 }
 
 /// What a yearly price saves against twelve monthly ones, never overstated: whole months free

@@ -12,7 +12,8 @@ A reference to something that does not exist is a typo or a leftover: the produc
 sold as requiring an API nobody can subscribe to, or an add-on offered on a tier that is gone.
 Checked: `product.requires` (APIs), `api.addons.*.available_on` (tiers of the same API),
 `api.promotions.*.applies_to` (tiers and add-ons of the same API) and
-`product.promotions.*.applies_to` (only the product itself). Unknown projects and bundle
+`product.promotions.*.applies_to` (only the product itself), and — when the catalog declares
+its features in `[catalog.features]` — every feature a tier lists. Unknown projects and bundle
 components are hard errors (P0303, P0306): a plan cannot be built without them.
 
 Bad:
@@ -53,6 +54,24 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         }
     }
     for (plan, api) in cx.apis() {
+        let declared = &plan.catalog().features;
+        for (tid, tier) in api.tiers.iter().filter(|_| !declared.is_empty()) {
+            for f in tier.features.keys().filter(|f| !declared.contains_key(*f)) {
+                let help = crate::core::diag::did_you_mean(
+                    f.as_str(),
+                    declared.keys().map(|k| k.as_str()),
+                )
+                .unwrap_or_else(|| {
+                    format!("declare it: `[catalog.features.{f}]` with the `name` pages show")
+                });
+                out.report(plan, format!("tier `{tid}` lists undeclared feature `{f}`"))
+                    .label(
+                        plan.loc(&format!("api.tiers.{tid}.features.{f}")),
+                        "not in `[catalog.features]`",
+                    )
+                    .help(help);
+            }
+        }
         let tiers = || api.tiers.keys().map(|t| t.as_str());
         for (id, addon) in &api.addons {
             for (i, tier) in addon.available_on.iter().enumerate() {
@@ -130,6 +149,22 @@ mod tests {
             [
                 "plans/products/shop-front.toml:6:13: `shop-front` requires unknown API `shop-ap`",
                 "plans/projects/shop-api.toml:31:17: add-on `gateway` is offered on unknown tier `por`",
+            ]
+        );
+    }
+
+    #[test]
+    fn features_must_be_declared_once_the_catalog_declares_any() {
+        let declared = edit(
+            "plans/core/00-core.toml",
+            "locale = \"en-US\"",
+            "locale = \"en-US\"\n\n[catalog.features.webhooks]\nname = \"Webhooks\"\n\n[catalog.features.domain]\nname = \"Custom domains\"",
+        );
+        assert_eq!(
+            run(&RULE, &declared),
+            [
+                "plans/projects/shop-api.toml:15:41: tier `basic` lists undeclared feature `domains`",
+                "plans/projects/shop-api.toml:26:41: tier `pro` lists undeclared feature `domains`",
             ]
         );
     }

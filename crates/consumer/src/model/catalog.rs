@@ -1,9 +1,12 @@
 //! Catalog settings (the `[catalog]` table): brand, base URL, display currency and locale,
 //! CTA labels and the trust note.
 
+use std::collections::BTreeMap;
+
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use super::ids::Slug;
 use super::money::CurrencyCode;
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -25,6 +28,37 @@ pub struct CatalogSettings {
     /// A reassuring line shown near every call to action.
     #[serde(default)]
     pub trust_note: String,
+    /// What each feature id of the tiers means: its display name, description, unit, order
+    /// and group. When a catalog declares any, every feature a tier lists must be declared
+    /// (`unknown-reference`), so pages never show an id.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub features: BTreeMap<Slug, FeatureInfo>,
+}
+
+/// A feature as customers read it: `[catalog.features.sla-hours] name = "Support response",
+/// unit = "hours"`.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct FeatureInfo {
+    /// The name pages show, like `Data retention`.
+    #[schemars(length(min = 1))]
+    pub name: String,
+    /// A sentence saying what it is.
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub description: String,
+    /// The unit of a limit, like `months` (`Data retention: 13 months`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub unit: Option<String>,
+    /// Position in feature lists, lowest first (then by id).
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub order: u32,
+    /// A heading features are grouped under, like `Support`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub group: Option<String>,
+}
+
+fn is_zero(n: &u32) -> bool {
+    *n == 0
 }
 
 /// Labels of the calls to action on product pages.
