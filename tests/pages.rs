@@ -30,9 +30,13 @@ fn toml_str(s: &str) -> String {
 }
 
 fn write(root: &Path, rel: &str, text: &str) {
+    write_bytes(root, rel, text.as_bytes());
+}
+
+fn write_bytes(root: &Path, rel: &str, bytes: &[u8]) {
     let path = root.join(rel);
     std::fs::create_dir_all(path.parent().unwrap()).unwrap();
-    std::fs::write(path, text).unwrap();
+    std::fs::write(path, bytes).unwrap();
 }
 
 /// A catalog whose every piece of page copy carries the payloads.
@@ -555,5 +559,66 @@ fn checkout_buttons_follow_the_billing_toggle_in_a_real_browser() {
         "{}{}",
         String::from_utf8_lossy(&out.stdout),
         String::from_utf8_lossy(&out.stderr)
+    );
+}
+
+#[test]
+fn a_catalogs_binary_assets_are_copied_byte_for_byte_and_its_icon_and_logo_are_used() {
+    let dir = common::example_copy();
+    // Not UTF-8: read as text, these bytes would be mangled.
+    let png: Vec<u8> = vec![
+        0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0xff, 0x00, 0xfe, 0x80,
+    ];
+    write_bytes(dir.path(), "templates/favicon.png", &png);
+    write_bytes(
+        dir.path(),
+        "templates/logo.svg",
+        b"<svg xmlns=\"http://www.w3.org/2000/svg\"/>",
+    );
+    let build = plancat(dir.path(), &["build", "--effective-from", AT]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let site = dir.path().join("out/site");
+    assert_eq!(std::fs::read(site.join("assets/favicon.png")).unwrap(), png);
+    assert!(
+        !site.join("assets/favicon.svg").exists(),
+        "the catalog's icon replaces the built-in one"
+    );
+    let index = std::fs::read_to_string(site.join("index.html")).unwrap();
+    assert!(
+        index.contains("<link rel=\"icon\" href=\"assets/favicon.png\">"),
+        "{index}"
+    );
+    assert!(
+        index.contains("class=\"brand-logo\" src=\"assets/logo.svg\""),
+        "{index}"
+    );
+}
+
+#[test]
+fn every_page_has_an_icon_and_says_whether_prices_include_tax() {
+    let dir = common::example_copy();
+    let core = dir.path().join("plans/core/00-defaults.toml");
+    let text = std::fs::read_to_string(&core).unwrap().replacen(
+        "[catalog]\n",
+        "[catalog]\nprices_include_tax = false\n",
+        1,
+    );
+    std::fs::write(&core, text).unwrap();
+    let build = plancat(dir.path(), &["build", "--effective-from", AT]);
+    assert!(build.status.success(), "{}", stderr(&build));
+    let site = dir.path().join("out/site");
+    let icon = std::fs::read_to_string(site.join("assets/favicon.svg")).unwrap();
+    assert!(
+        icon.starts_with("<svg") && icon.contains(">S</text>"),
+        "the brand's initial: {icon}"
+    );
+    let page = std::fs::read_to_string(site.join("apis/shopcore-commerce-api/index.html")).unwrap();
+    assert!(
+        page.contains("<link rel=\"icon\" href=\"..&#x2f;..&#x2f;assets/favicon.svg\">"),
+        "{page}"
+    );
+    assert!(
+        page.contains("<span data-tax>Prices exclude tax.</span>"),
+        "{page}"
     );
 }

@@ -133,6 +133,7 @@ fn analyse_with(inputs: &Inputs, drafts: bool) -> Analysis {
                 format!("templates/{}", t.name),
                 String::from_utf8_lossy(&t.bytes),
             )),
+            bytes: t.bytes.clone(),
         })
         .collect();
     let (site, mut page_diags) = pages::render(

@@ -54,8 +54,10 @@ try {
     page.on('pageerror', (e) => here(`script error: ${e.message}`));
     page.on('request', (r) => {
       const u = new URL(r.url());
-      // The page itself and its stylesheet are the only things a page may load.
-      if (u.protocol !== 'file:' || !(u.pathname.endsWith('.html') || u.pathname.endsWith('.css'))) {
+      // The page itself, its stylesheet and the site's icon are the only things a page may load.
+      const own = u.pathname.endsWith('.html') || u.pathname.endsWith('/assets/style.css')
+        || u.pathname.endsWith('/assets/favicon.svg');
+      if (u.protocol !== 'file:' || !own) {
         here(`requested ${r.url()}`);
       }
     });

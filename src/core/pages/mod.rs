@@ -60,11 +60,20 @@ pub const BUILTIN: &[(&str, &str)] = &[
     ("style.css", include_str!("../../../templates/style.css")),
 ];
 
+/// The built-in icon: the brand's initial on the accent colour.
+const FAVICON: &str = r##"<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 64 64"><rect width="64" height="64" rx="14" fill="#4338ca"/><text x="32" y="44" font-family="system-ui,sans-serif" font-size="36" font-weight="700" text-anchor="middle" fill="#fff">{{ site.brand[:1] | upper | e }}</text></svg>
+"##;
+
 /// A catalog's own template, overriding the built-in one of the same name.
 pub struct Override {
     pub name: String,
     pub file: FileId,
+    /// The file's exact bytes: an asset (an image, a font) is copied as it is, never as text.
+    pub bytes: Vec<u8>,
 }
+
+/// Image extensions an icon or logo may have, in the order they are preferred.
+const IMAGES: [&str; 4] = ["svg", "png", "ico", "webp"];
 
 /// URL schemes a catalog's links may use.
 pub const ALLOWED_SCHEMES: [&str; 3] = ["https", "http", "mailto"];
@@ -203,15 +212,35 @@ pub fn render(
                 diags.push(template_error(&e, &template_files, sources));
             }
         } else {
-            files.insert(format!("assets/{}", o.name), text.into_bytes());
+            files.insert(format!("assets/{}", o.name), o.bytes.clone());
         }
     }
     if !diags.is_empty() {
         return (files, diags);
     }
 
+    // A catalog's own icon and logo (`templates/favicon.png`, `templates/logo.svg`, …), else the
+    // built-in icon: the brand's initial.
+    let asset = |stem: &str| {
+        IMAGES
+            .iter()
+            .map(|ext| format!("{stem}.{ext}"))
+            .find(|name| overrides.iter().any(|o| o.name == *name))
+    };
+    let mut site_view = catalog.site();
+    site_view.favicon = asset("favicon").unwrap_or_else(|| "favicon.svg".into());
+    site_view.logo = asset("logo");
+    if let std::collections::btree_map::Entry::Vacant(slot) =
+        files.entry(format!("assets/{}", site_view.favicon))
+    {
+        let icon = env
+            .render_str(FAVICON, context! { site => v(&site_view) })
+            .unwrap_or_default();
+        slot.insert(icon.into_bytes());
+    }
+
     // Every page: its path, its template, its values.
-    let site = v(catalog.site());
+    let site = v(&site_view);
     let mut pages: Vec<(String, &str, Value)> = vec![(
         "index.html".into(),
         "index.html",

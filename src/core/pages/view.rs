@@ -35,6 +35,12 @@ pub struct Site {
     pub currency: String,
     pub cta: CtaView,
     pub trust_note: String,
+    /// The icon's file under `assets/` (the catalog's own, else the built-in one).
+    pub favicon: String,
+    /// The catalog's logo under `assets/`, if it has one (else the brand's initial shows).
+    pub logo: Option<String>,
+    /// `Prices exclude tax.` / `Prices include tax.`, when the catalog says which.
+    pub tax_note: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -238,6 +244,7 @@ impl<'a> Catalog<'a> {
                 locale: "en".into(),
                 cta: Default::default(),
                 trust_note: String::new(),
+                prices_include_tax: None,
                 features: BTreeMap::new(),
             });
         Catalog {
@@ -258,6 +265,15 @@ impl<'a> Catalog<'a> {
             currency: s.currency.code().to_string(),
             cta: cta(s),
             trust_note: s.trust_note.clone(),
+            favicon: "favicon.svg".into(),
+            logo: None,
+            tax_note: s.prices_include_tax.map(|incl| {
+                if incl {
+                    "Prices include tax.".into()
+                } else {
+                    "Prices exclude tax.".into()
+                }
+            }),
         }
     }
 

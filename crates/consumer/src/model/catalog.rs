@@ -28,6 +28,10 @@ pub struct CatalogSettings {
     /// A reassuring line shown near every call to action.
     #[serde(default)]
     pub trust_note: String,
+    /// Whether the prices include tax (VAT, GST, sales tax): pages say so next to every price
+    /// list. Absent: pages say nothing about tax.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub prices_include_tax: Option<bool>,
     /// What each feature id of the tiers means: its display name, description, unit, order
     /// and group. When a catalog declares any, every feature a tier lists must be declared
     /// (`unknown-reference`), so pages never show an id.
