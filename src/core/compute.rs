@@ -138,9 +138,13 @@ fn component_price(
                     None,
                 )),
                 TierPrice {
-                    monthly, yearly, ..
+                    monthly,
+                    yearly,
+                    setup,
+                    ..
                 } => Ok(ProductPrice {
-                    one_time: None,
+                    // A setup fee is the tier's one-time part.
+                    one_time: setup.clone(),
                     monthly: monthly.clone(),
                     yearly: yearly.clone(),
                 }),

@@ -88,6 +88,8 @@ pub struct TierView {
     pub saving: Option<String>,
     /// A promotion running now that applies to this tier.
     pub promotion: Option<PromotionView>,
+    /// A one-time setup fee: `₹4,999.00`.
+    pub setup: Option<String>,
     /// A contact-sales tier's stated price, shown as where it starts: `From ₹99.00 / month`.
     pub from: Option<String>,
     /// Where the tier is bought, per interval (the button follows the billing toggle).
@@ -340,6 +342,7 @@ impl<'a> Catalog<'a> {
                         (Some(m), Some(y)) if !t.price.contact_sales => saving(m, y, cur),
                         _ => None,
                     },
+                    setup: t.price.setup.as_ref().map(|p| amount(p, cur, locale)),
                     from: t
                         .price
                         .contact_sales

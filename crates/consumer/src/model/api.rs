@@ -46,6 +46,9 @@ pub struct Api {
 pub struct TierPrice {
     pub monthly: Option<Price>,
     pub yearly: Option<Price>,
+    /// A one-time setup or onboarding fee, charged once with the first payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<Price>,
     /// No public price: the page shows the contact-sales CTA instead. A monthly or yearly
     /// price stated beside it is indicative — where the tier starts ("From $99.00 / month —
     /// contact us") — and is published as stated.
