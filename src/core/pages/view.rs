@@ -372,19 +372,23 @@ impl<'a> Catalog<'a> {
                         .iter()
                         .map(|(q, quota)| QuotaView {
                             name: humanize(q.as_str()),
-                            included: format!(
-                                "{} {} per {}",
-                                limit(quota.limit, locale),
-                                quota.unit,
-                                period(quota.period)
-                            ),
+                            included: match quota.limit {
+                                Some(l) => format!(
+                                    "{} {} per {}",
+                                    limit(l, locale),
+                                    quota.unit,
+                                    period(quota.period)
+                                ),
+                                // A pure usage fee: nothing included, every unit paid.
+                                None => format!("{}: pay as you go", quota.unit),
+                            },
                             overage: quota.overage.as_ref().map(|o| {
                                 let price = amount(&o.price, cur, locale);
                                 let beyond = match quota.limit {
-                                    Limit::Count(n) => {
+                                    Some(Limit::Count(n)) if n > 0 => {
                                         format!(" beyond {}", money::count(n, locale))
                                     }
-                                    Limit::Unlimited => String::new(),
+                                    _ => String::new(),
                                 };
                                 if o.per == 1 {
                                     format!("{price} each{beyond}")

@@ -6,11 +6,13 @@ use crate::core::model::api::Limit;
 pub static RULE: Rule = Rule {
     name: RuleName::QuotaPolicy,
     default: Level::Deny,
-    summary: "a quota is unlimited where policy forbids it, or has no overage price where one is required",
+    summary: "a quota is unlimited where policy forbids it, has no overage price where one is required, or states neither",
     explanation: "\
 `policy.quota.allow_unlimited = false` forbids `limit = \"unlimited\"`; `require_overage = true`
 requires every limited quota to say what usage beyond it costs (`overage`), so child APIs never
-have to guess between blocking a customer and charging them.
+have to guess between blocking a customer and charging them. A quota with no `limit` is a pure
+usage fee (nothing included, every unit paid at its `overage` price); one with neither a
+`limit` nor an `overage` says nothing a child API could enforce, and is always reported.
 
 Bad (require_overage = true):
     quotas.calls = { limit = 1000, period = \"month\", unit = \"API calls\" }
@@ -26,12 +28,16 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         for (tid, t) in &api.tiers {
             for (qid, q) in &t.quotas {
                 let at = format!("api.tiers.{tid}.quotas.{qid}");
-                if q.limit == Limit::Unlimited && !policy.allow_unlimited {
+                if q.limit.is_none() && q.overage.is_none() {
+                    out.report(plan, format!("quota `{qid}` of tier `{tid}` includes nothing and charges nothing"))
+                        .label(plan.loc(&at), "no `limit`, no `overage`")
+                        .help("state what is included (`limit = 10000`), what each unit costs (`overage = { price = { … }, per = … }`), or both");
+                } else if q.limit == Some(Limit::Unlimited) && !policy.allow_unlimited {
                     out.report(plan, format!("quota `{qid}` of tier `{tid}` is unlimited, which the quota policy forbids"))
                         .label(plan.loc(&format!("{at}.limit")), "unlimited")
                         .also(plan.loc("policy.quota.allow_unlimited"), "forbidden here")
                         .help("give the quota a limit (and an overage price)");
-                } else if q.limit != Limit::Unlimited
+                } else if q.limit != Some(Limit::Unlimited)
                     && q.overage.is_none()
                     && policy.require_overage
                 {
@@ -47,7 +53,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
 
 #[cfg(test)]
 mod tests {
-    use super::super::testing::{base, run};
+    use super::super::testing::{base, edit, run};
     use super::RULE;
 
     #[test]
@@ -75,5 +81,31 @@ mod tests {
             ]
         );
         assert!(run(&RULE, &base()).is_empty());
+    }
+
+    #[test]
+    fn a_pure_usage_fee_is_fine_and_a_quota_stating_nothing_is_not() {
+        let usage = edit(
+            "plans/projects/shop-api.toml",
+            "quotas.calls = { limit = 1000,",
+            "quotas.calls = {",
+        );
+        assert!(run(&RULE, &usage).is_empty(), "{:?}", run(&RULE, &usage));
+        let mut nothing = base();
+        let api = nothing
+            .iter_mut()
+            .find(|(p, _)| p.ends_with("shop-api.toml"))
+            .unwrap();
+        api.1 = api.1.replacen(
+            "quotas.calls = { limit = 1000, period = \"month\", unit = \"calls\", overage = { price = { USD = \"1\" }, per = 100 } }",
+            "quotas.calls = { period = \"month\", unit = \"calls\" }",
+            1,
+        );
+        assert_eq!(
+            run(&RULE, &nothing),
+            [
+                "plans/projects/shop-api.toml:14:16: quota `calls` of tier `basic` includes nothing and charges nothing"
+            ]
+        );
     }
 }

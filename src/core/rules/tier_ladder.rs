@@ -120,13 +120,13 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                             .also(at(lo, &format!("quotas.{q}")), format!("`{lo}` includes it"))
                             .help("a higher tier includes every quota of the tiers below, at least as large");
                     }
-                    Some(hq) if hq.limit < *lo_limit => {
+                    Some(hq) if hq.included() < *lo_limit => {
                         out.report(
                             plan,
                             format!(
                                 "{} but includes less `{q}`: {} < {}",
                                 step(lo),
-                                show(hq.limit),
+                                show(hq.included()),
                                 show(*lo_limit)
                             ),
                         )
@@ -141,7 +141,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 }
             }
             for (q, quota) in &t.quotas {
-                raise(&mut quotas, q, quota.limit, id);
+                raise(&mut quotas, q, quota.included(), id);
             }
             for (f, (lo_rank, lo)) in &features {
                 let mine = t.features.get(*f).copied().map_or(Limit::Count(0), rank);

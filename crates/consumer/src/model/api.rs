@@ -104,8 +104,10 @@ pub struct Checkout {
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Quota {
-    /// Included amount per period: a number, or "unlimited".
-    pub limit: Limit,
+    /// Included amount per period: a number, or "unlimited". Absent (with an `overage`): a pure
+    /// usage fee — nothing included, every unit paid (`$0.01 per 1,000 API calls`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
     pub period: Period,
     /// What is counted, like "API calls".
     #[schemars(length(min = 1))]
@@ -195,6 +197,13 @@ pub enum Discount {
 pub enum Limit {
     Count(u64),
     Unlimited,
+}
+
+impl Quota {
+    /// What is included each period: the stated limit, or nothing for a pure usage fee.
+    pub fn included(&self) -> Limit {
+        self.limit.unwrap_or(Limit::Count(0))
+    }
 }
 
 impl Limit {
