@@ -15,7 +15,9 @@ use crate::core::diag::did_you_mean;
 use crate::core::model::api::{Api, TierPrice};
 use crate::core::model::ids::Slug;
 use crate::core::model::money::{CurrencyCode, Money, Percent, Price};
-use crate::core::model::product::{Bundle, Component, Product, ProductKind, ProductPrice};
+use crate::core::model::product::{
+    Bundle, Component, Product, ProductKind, ProductPrice, Rounding,
+};
 
 /// Why a bundle's price could not be computed: `component` indexes `bundle.components`, and
 /// `field` names the component's offending key (`api`, `tier`, `product`).
@@ -38,6 +40,43 @@ pub fn discounted(amount: Decimal, percent: Percent, exponent: u32) -> Option<De
         .checked_mul(keep)?
         .checked_div(Decimal::ONE_HUNDRED)?;
     Some(v.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero))
+}
+
+/// `amount` minus `percent` %, rounded by `rule` from the exact value. `None` on overflow.
+pub fn rounded(
+    amount: Decimal,
+    percent: Percent,
+    exponent: u32,
+    rule: Rounding,
+) -> Option<Decimal> {
+    match rule {
+        Rounding::Minor => discounted(amount, percent, exponent),
+        Rounding::Whole => discounted(amount, percent, 0),
+        Rounding::Charm => {
+            let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
+            let exact = amount
+                .checked_mul(keep)?
+                .checked_div(Decimal::ONE_HUNDRED)?;
+            // The step between charm prices, and how far below each step the charm sits.
+            let (step, below) = if exponent > 0 {
+                (Decimal::ONE, Decimal::new(1, 2))
+            } else {
+                (Decimal::TEN, Decimal::ONE)
+            };
+            let charm = (exact / step)
+                .floor()
+                .checked_add(Decimal::ONE)?
+                .checked_mul(step)?
+                - below;
+            let charm = if charm > exact { charm - step } else { charm };
+            // Below the first charm price, there is none: the minor unit.
+            if charm < Decimal::ZERO {
+                discounted(amount, percent, exponent)
+            } else {
+                Some(charm)
+            }
+        }
+    }
 }
 
 /// Every component's problem is reported, not only the first.
@@ -71,7 +110,7 @@ pub fn bundle_price(
     let total = |parts: Option<Vec<&Price>>| -> Result<Option<Price>, Vec<ComputeError>> {
         match parts {
             Some(parts) if !parts.is_empty() => {
-                sum_discounted(&parts, bundle.discount).ok_or_else(|| {
+                sum_discounted(&parts, bundle.discount, bundle.rounding).ok_or_else(|| {
                     vec![ComputeError {
                         component: None,
                         field: None,
@@ -175,7 +214,11 @@ fn component_price(
 
 /// Sums prices in the currencies all of them have, then discounts. `None` on overflow;
 /// `Some(None)` when they share no currency.
-fn sum_discounted(parts: &[&Price], discount: Percent) -> Option<Option<Price>> {
+fn sum_discounted(
+    parts: &[&Price],
+    discount: Percent,
+    rounding: Rounding,
+) -> Option<Option<Price>> {
     let currencies: Vec<CurrencyCode> = parts[0]
         .0
         .keys()
@@ -191,7 +234,7 @@ fn sum_discounted(parts: &[&Price], discount: Percent) -> Option<Option<Price>> 
         for p in parts {
             sum = sum.checked_add(p.0[&c].0)?;
         }
-        out.insert(c, Money(discounted(sum, discount, c.exponent())?));
+        out.insert(c, Money(rounded(sum, discount, c.exponent(), rounding)?));
     }
     Some(Some(Price(out)))
 }
@@ -228,7 +271,57 @@ mod tests {
         );
     }
 
+    #[test]
+    fn a_declared_rounding_applies_once_to_the_exact_discounted_price() {
+        let d = |n: i64, scale: u32| Decimal::new(n, scale);
+        // 897 at 20 % off is exactly 717.60.
+        assert_eq!(
+            rounded(d(897, 0), pct(20), 2, Rounding::Minor),
+            Some(d(71760, 2))
+        );
+        assert_eq!(
+            rounded(d(897, 0), pct(20), 2, Rounding::Whole),
+            Some(d(718, 0))
+        );
+        assert_eq!(
+            rounded(d(897, 0), pct(20), 2, Rounding::Charm),
+            Some(d(71699, 2))
+        );
+        // A charm price is never above the exact one: 717.995 keeps 717.99.
+        assert_eq!(
+            rounded(d(717995, 3), pct(0), 2, Rounding::Charm),
+            Some(d(71799, 2))
+        );
+        // Without a minor unit (JPY) the charm ends in 9: 7,179.6 → 7,179.
+        assert_eq!(
+            rounded(d(71796, 1), pct(0), 0, Rounding::Charm),
+            Some(d(7179, 0))
+        );
+        // Below the first charm price there is none: the minor unit.
+        assert_eq!(
+            rounded(d(50, 2), pct(0), 2, Rounding::Charm),
+            Some(d(50, 2))
+        );
+    }
+
     proptest! {
+        #[test]
+        fn a_charm_price_is_at_most_the_exact_price_and_within_one_step_of_it(
+            minor in 100i64..=1_000_000_000,
+            exp in 0u32..=2,
+            p in 0i64..=90,
+        ) {
+            let amount = Decimal::new(minor, exp);
+            let exact = amount * (Decimal::ONE_HUNDRED - Decimal::from(p)) / Decimal::ONE_HUNDRED;
+            let step = if exp > 0 { Decimal::ONE } else { Decimal::TEN };
+            let charm = rounded(amount, pct(p), exp, Rounding::Charm).unwrap();
+            if exact >= step {
+                prop_assert!(charm <= exact);
+                prop_assert!(exact - charm < step);
+                prop_assert_eq!((charm + step - (if exp > 0 { Decimal::new(99, 2) } else { Decimal::from(9) })) % step, Decimal::ZERO);
+            }
+        }
+
         #[test]
         fn discount_never_negative_nor_above_list(
             minor in 0i64..=i64::MAX / 1000,

@@ -576,6 +576,8 @@ impl<'a> Catalog<'a> {
             self.products.values().map(|(s, p)| (&s.slug, *p)).collect();
         let undiscounted = crate::core::model::product::Bundle {
             discount: Percent(Decimal::ZERO),
+            // What the components cost, as stated: no charm or whole-unit rounding.
+            rounding: crate::core::model::product::Rounding::Minor,
             ..bundle.clone()
         };
         compute::bundle_price(&undiscounted, &apis, &products).ok()

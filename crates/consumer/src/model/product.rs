@@ -87,6 +87,31 @@ pub struct Bundle {
     /// The price marketing expects. plancat computes the real one from the components; when
     /// this is stated and differs, that is an error naming both numbers.
     pub stated_price: Option<ProductPrice>,
+    /// How the computed price is rounded (default: to the currency's minor unit).
+    #[serde(default, skip_serializing_if = "Rounding::is_default")]
+    pub rounding: Rounding,
+}
+
+/// How a computed price is rounded, per interval and currency. Every rule applies to the exact
+/// discounted sum, once.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "kebab-case")]
+pub enum Rounding {
+    /// To the currency's minor unit (cents, paise), half away from zero: `717.60`.
+    #[default]
+    Minor,
+    /// To whole units, half away from zero: `718`.
+    Whole,
+    /// Down to the nearest charm price at or below the exact price — ending in `.99` in a
+    /// currency with minor units (`716.99`), in `9` in one without (`¥7,179`) — so the charm
+    /// never costs more than the discount promised.
+    Charm,
+}
+
+impl Rounding {
+    pub fn is_default(&self) -> bool {
+        *self == Rounding::Minor
+    }
 }
 
 /// A bundle component: an API tier (`{ api = "x", tier = "growth" }`) or a product
