@@ -127,7 +127,7 @@ fn github_output_is_workflow_commands() {
          %0Ahelp: expected one of `bundle`, `checkout`, `copy`, `cost`, `kind`, `name`, `price`, `project`, `promotions`, `requires`, `status`\n\
          ::warning file=plans/projects/b-api.toml,line=15,col=15,endLine=15,endColumn=35,\
          title=R0301 a promotion's `valid_until` has passed::promotion `old` expired at 2025-06-01T00:00:00Z\
-         %0Anote: `promotion-expired` is `warn` by default; `plancat rules R0301` explains it\
+         %0Anote: `promotion-expired` is `warn` by default (in core, `[rules] promotion-expired = \"allow\"` changes it); `plancat rules R0301` explains it\
          %0Ahelp: remove the promotion, or move `valid_until` into the future\n"
     );
 }

@@ -10,8 +10,9 @@ pub static RULE: Rule = Rule {
     summary: "a live API with fewer than 2 live frontend products cannot launch",
     explanation: "\
 The business sells APIs through the frontends built on them: an API goes live with at least
-two live frontend products that require it, so its page has something to offer.
-A business whose model differs can set this rule to `allow` in core.
+two live frontend products that require it, so its page has something to offer. A catalog
+that sells no frontend products at all is not checked; any other business whose model differs
+sets this rule to `allow` in core.
 
 Bad:
     # shop-api is live, and only shop-front requires it
@@ -21,6 +22,11 @@ Good: add a second live frontend with `project = \"shop-api\"`, or keep the API 
 };
 
 fn check(cx: &Context<'_>, out: &mut Findings) {
+    // A business that sells no frontends at all (memberships, managed services) is not the
+    // API-plus-frontends business this rule is about.
+    if !cx.products().any(|(_, p)| p.kind == ProductKind::Frontend) {
+        return;
+    }
     for (plan, api) in cx.apis() {
         if api.status != Status::Live {
             continue;
@@ -75,5 +81,23 @@ mod tests {
                 "plans/projects/shop-api.toml:3:10: live API `shop-api` has 1 live frontend product; it needs at least 2 to launch"
             ]
         );
+    }
+
+    #[test]
+    fn a_catalog_that_sells_no_frontends_is_not_checked() {
+        // Every product a kit: a business without frontends (its API sold on its own).
+        let files: Vec<(String, String)> = base()
+            .into_iter()
+            .map(|(p, t)| (p, t.replace("kind = \"frontend\"", "kind = \"kit\"")))
+            .collect();
+        assert!(files.iter().any(|(_, t)| t.contains("kind = \"kit\"")));
+        assert!(run(&RULE, &files).is_empty(), "{:?}", run(&RULE, &files));
+        // One frontend left: the rule applies again.
+        let one = edit(
+            "plans/products/shop-admin.toml",
+            "status = \"live\"",
+            "status = \"draft\"",
+        );
+        assert_eq!(run(&RULE, &one).len(), 1);
     }
 }

@@ -263,8 +263,21 @@ pub(crate) fn run(cx: &Context<'_>) -> Vec<Diagnostic> {
             } else {
                 "by default"
             };
+            // How to change it, always: a rule is the business's, not plancat's.
+            let other = match level {
+                Level::Deny => "warn",
+                _ => "allow",
+            };
+            let change = if set.is_some() {
+                String::new()
+            } else {
+                format!(
+                    " (in core, `[rules] {} = \"{other}\"` changes it)",
+                    rule.name
+                )
+            };
             d.notes.push(format!(
-                "`{}` is `{level}` {whence}; `plancat rules {}` explains it",
+                "`{}` is `{level}` {whence}{change}; `plancat rules {}` explains it",
                 rule.name,
                 rule.code()
             ));
