@@ -198,3 +198,35 @@ fn rules_lists_every_rule_and_explains_each() {
     assert_eq!(o.status.code(), Some(2));
     assert!(common::stderr(&o).contains("did you mean `tier-ladder`?"));
 }
+
+#[test]
+fn a_json_plan_file_may_name_its_schema_for_editors() {
+    let dir = common::example_copy();
+    let kit = dir.path().join("plans/products/csat-survey-kit.json");
+    let text = std::fs::read_to_string(&kit).unwrap();
+    let named = text.replacen(
+        '{',
+        "{\n  \"$schema\": \"../../schemas/product-layer.schema.json\",",
+        1,
+    );
+    std::fs::write(&kit, &named).unwrap();
+    // Not part of the plan: nothing to publish, the ledger is still up to date.
+    let check = plancat(dir.path(), &["check", "--effective-from", EXAMPLE_AT]);
+    assert!(check.status.success(), "{}", common::stderr(&check));
+    // And the editor's view: the layer schema accepts it, and still refuses a typo beside it.
+    let v = schema(&repo().join("schemas/product-layer.schema.json"));
+    let doc: serde_json::Value = serde_json::from_str(&named).unwrap();
+    assert!(v.is_valid(&doc));
+    let mut typo = doc.clone();
+    typo["$schemaa"] = serde_json::json!("x");
+    assert!(!v.is_valid(&typo));
+    // A `$schema` that is not a string is reported where it is.
+    std::fs::write(&kit, text.replacen('{', "{\n  \"$schema\": 7,", 1)).unwrap();
+    let bad = plancat(dir.path(), &["check", "--effective-from", EXAMPLE_AT]);
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        common::stderr(&bad).contains("plans/products/csat-survey-kit.json:2:"),
+        "{}",
+        common::stderr(&bad)
+    );
+}

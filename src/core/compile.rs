@@ -262,13 +262,20 @@ fn one_file(id: FileId, f: &InputFile, checkers: &[&Checker; 3]) -> FileOutcome 
             .push(Diagnostic::error(code, msg).at(id, at..at, "here"));
         return o;
     }
-    let node = match parse::parse(id, &o.source, format) {
+    let mut node = match parse::parse(id, &o.source, format) {
         Ok(n) => n,
         Err(ds) => {
             o.diags.extend(ds);
             return o;
         }
     };
+    // `"$schema"` tells an editor which schema to validate the file against; it is not part of
+    // the plan (the layer schema allows it, so editors do not flag it either).
+    if let Value::Table(t) = &mut node.value
+        && matches!(t.get(schema::SCHEMA_KEY), Some(e) if matches!(e.node.value, Value::String(_)))
+    {
+        t.remove(schema::SCHEMA_KEY);
+    }
     let errs = checkers[layer as usize].check(
         &node.value.to_json(),
         &FileDoc {

@@ -16,6 +16,10 @@ use crate::core::model::{ApiPlan, CoreLayer, ProductLayer, ProductPlan, ProjectL
 use crate::core::path::Seg;
 use plancat_consumer::wire;
 
+/// The top-level key naming the JSON Schema an editor validates a JSON plan file against
+/// (`"$schema": "../../schemas/product-layer.schema.json"`); plancat ignores it.
+pub const SCHEMA_KEY: &str = "$schema";
+
 /// The table key that removes inherited entries: `_remove = ["enterprise"]`.
 pub const REMOVE_KEY: &str = "_remove";
 
@@ -106,12 +110,22 @@ fn plan<T: JsonSchema>() -> Value {
 }
 
 fn layer<T: JsonSchema>() -> Value {
-    SchemaSettings::draft2020_12()
+    let mut v = SchemaSettings::draft2020_12()
         .with_transform(NoNull)
         .with_transform(Partial)
         .into_generator()
         .into_root_schema_for::<T>()
-        .to_value()
+        .to_value();
+    if let Some(Value::Object(props)) = v.get_mut("properties") {
+        props.insert(
+            SCHEMA_KEY.into(),
+            json!({
+                "type": "string",
+                "description": "The JSON Schema editors validate this file against (this file's layer schema in `schemas/`); plancat ignores it."
+            }),
+        );
+    }
+    v
 }
 
 /// Plan files cannot hold `null` (TOML has none; JSON's is rejected at parse time), so

@@ -147,7 +147,7 @@ impl Checker {
                     let candidates = known
                         .iter()
                         .map(String::as_str)
-                        .filter(|k| *k != REMOVE_KEY);
+                        .filter(|k| *k != REMOVE_KEY && *k != schema::SCHEMA_KEY);
                     let help = match did_you_mean(key, candidates.clone()) {
                         Some(s) => s,
                         None => format!("expected one of {}", list(candidates)),
@@ -287,7 +287,7 @@ impl Checker {
             let sections = sections
                 .iter()
                 .map(String::as_str)
-                .filter(|k| *k != REMOVE_KEY);
+                .filter(|k| *k != REMOVE_KEY && *k != schema::SCHEMA_KEY);
             return Some(format!(
                 "a plan file is a table of the sections {}",
                 list(sections)
