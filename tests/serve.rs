@@ -648,3 +648,34 @@ fn an_unreadable_catalog_is_reported_without_absolute_paths() {
         "an absolute path on a page: {text}"
     );
 }
+
+#[test]
+fn a_folder_replaced_under_the_same_name_is_still_watched() {
+    let dir = example_copy();
+    let s = Server::start(dir.path());
+    let page = "/apis/shopcore-commerce-api/";
+    assert!(s.get(page).text().contains("₹2,499"));
+    // `plans/` removed and made again (as a checkout of another branch does): a new folder.
+    let plans = dir.path().join("plans");
+    let saved = tempfile::tempdir().unwrap();
+    copy_dir(&plans, saved.path());
+    std::fs::remove_dir_all(&plans).unwrap();
+    s.wait_for(page, "the missing plans are reported", |r| {
+        r.text().contains("plancat-problems")
+    });
+    copy_dir(saved.path(), &plans);
+    s.wait_for(page, "the plans are back", |r| {
+        !r.text().contains("plancat-problems")
+    });
+    // An edit inside the new folder is seen.
+    let api = plans.join("projects/shopcore-commerce-api.toml");
+    let text = std::fs::read_to_string(&api).unwrap();
+    std::fs::write(
+        &api,
+        text.replace("{ INR = \"2499\" }", "{ INR = \"2399\" }"),
+    )
+    .unwrap();
+    s.wait_for(page, "an edit in the new folder is served", |r| {
+        r.text().contains("₹2,399")
+    });
+}

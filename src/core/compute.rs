@@ -51,7 +51,14 @@ pub fn rounded(
 ) -> Option<Decimal> {
     match rule {
         Rounding::Minor => discounted(amount, percent, exponent),
-        Rounding::Whole => discounted(amount, percent, 0),
+        // Down, as charm: a rounded bundle never costs more than its discount promised.
+        Rounding::Whole => {
+            let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
+            let exact = amount
+                .checked_mul(keep)?
+                .checked_div(Decimal::ONE_HUNDRED)?;
+            Some(exact.floor())
+        }
         Rounding::Charm => {
             let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
             let exact = amount
@@ -276,12 +283,14 @@ mod tests {
         let d = |n: i64, scale: u32| Decimal::new(n, scale);
         // 897 at 20 % off is exactly 717.60.
         assert_eq!(
+            // Whole units, down: 717.60 → 717, never 718 (above the discounted price).
             rounded(d(897, 0), pct(20), 2, Rounding::Minor),
             Some(d(71760, 2))
         );
+        // Whole units, down: 717.60 → 717, never 718 (above the discounted price).
         assert_eq!(
             rounded(d(897, 0), pct(20), 2, Rounding::Whole),
-            Some(d(718, 0))
+            Some(d(717, 0))
         );
         assert_eq!(
             rounded(d(897, 0), pct(20), 2, Rounding::Charm),
@@ -319,6 +328,20 @@ mod tests {
                 prop_assert!(charm <= exact);
                 prop_assert!(exact - charm < step);
                 prop_assert_eq!((charm + step - (if exp > 0 { Decimal::new(99, 2) } else { Decimal::from(9) })) % step, Decimal::ZERO);
+            }
+        }
+
+        #[test]
+        fn no_rounding_rule_puts_a_price_above_its_list_price(
+            minor in 0i64..=1_000_000_000,
+            exp in 0u32..=3,
+            p in 0i64..=100,
+        ) {
+            let amount = Decimal::new(minor, exp);
+            for rule in [Rounding::Minor, Rounding::Whole, Rounding::Charm] {
+                let r = rounded(amount, pct(p), exp, rule).unwrap();
+                prop_assert!(r >= Decimal::ZERO);
+                prop_assert!(r <= amount, "{rule:?}: {r} > {amount}");
             }
         }
 

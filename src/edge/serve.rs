@@ -71,6 +71,21 @@ struct Shared {
     generation: watch::Sender<u64>,
     /// Allowed `Host` header values (and, with `http://`, `Origin`s of the reload channel).
     hosts: Vec<String>,
+    /// Bound to a non-loopback address (`--bind`): any IP address with the right port is this
+    /// server too (a name is not: DNS rebinding needs one).
+    any_ip: Option<u16>,
+}
+
+impl Shared {
+    fn allows(&self, host: &str) -> bool {
+        if self.hosts.iter().any(|a| a.eq_ignore_ascii_case(host)) {
+            return true;
+        }
+        let Some(port) = self.any_ip else {
+            return false;
+        };
+        host.parse::<SocketAddr>().is_ok_and(|a| a.port() == port)
+    }
 }
 
 impl Shared {
@@ -112,8 +127,15 @@ pub fn run(opts: Options, out: &mut Output) -> Result<(), EdgeError> {
         state: RwLock::new(Arc::new(first)),
         generation: tx,
         hosts: allowed_hosts(addr),
+        any_ip: (!addr.ip().is_loopback()).then_some(addr.port()),
     });
-    let url = format!("http://{}/", host_port(addr));
+    // An unspecified address (`0.0.0.0`) is no place to browse to: this machine's loopback is.
+    let shown = if addr.ip().is_unspecified() {
+        SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port())
+    } else {
+        addr
+    };
+    let url = format!("http://{}/", host_port(shown));
     out.status(
         "Serving",
         &format!(
@@ -139,6 +161,55 @@ pub fn run(opts: Options, out: &mut Output) -> Result<(), EdgeError> {
     rt.shutdown_timeout(Duration::from_millis(500));
     out.status("Stopped", "the preview server");
     Ok(())
+}
+
+/// The folders a preview watches, each with the identity (device, inode) of the folder its
+/// watch is on, so a folder replaced under the same name is watched again.
+struct Folders {
+    list: Vec<(PathBuf, RecursiveMode, Option<FolderId>)>,
+}
+
+/// A folder's device and inode.
+type FolderId = (u64, u64);
+
+impl Folders {
+    fn new(root: &Path) -> Folders {
+        Folders {
+            list: [
+                ("plans", RecursiveMode::Recursive),
+                ("templates", RecursiveMode::Recursive),
+                ("out", RecursiveMode::NonRecursive),
+            ]
+            .into_iter()
+            .map(|(d, mode)| (root.join(d), mode, None))
+            .collect(),
+        }
+    }
+
+    /// Watches each folder that is new or was replaced since the last call; a watch that
+    /// cannot be set is retried at the next change.
+    fn refresh<W: notify_debouncer_full::notify::Watcher, C: notify_debouncer_full::FileIdCache>(
+        &mut self,
+        d: &mut notify_debouncer_full::Debouncer<W, C>,
+    ) {
+        use std::os::unix::fs::MetadataExt;
+        for (path, mode, watched) in &mut self.list {
+            let now = std::fs::symlink_metadata(&*path)
+                .ok()
+                .filter(|m| m.is_dir())
+                .map(|m| (m.dev(), m.ino()));
+            if now == *watched {
+                continue;
+            }
+            if watched.is_some() {
+                let _ = d.unwatch(&*path);
+            }
+            *watched = match now {
+                Some(id) if d.watch(&*path, *mode).is_ok() => Some(id),
+                _ => None,
+            };
+        }
+    }
 }
 
 /// `127.0.0.1:7171`, `[::1]:7171`.
@@ -282,22 +353,13 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
     )
     .map_err(|e| EdgeError(format!("failed to watch the catalog: {e}")))?;
     let root = &opts.root;
-    let watch = |d: &mut notify_debouncer_full::Debouncer<_, _>, p: &Path, mode| {
-        d.watch(p, mode)
-            .map_err(|e| EdgeError(format!("failed to watch `{}`: {e}", p.display())))
-    };
-    // The root itself (not recursively): `templates/` or `out/` appearing.
-    watch(&mut debouncer, root, RecursiveMode::NonRecursive)?;
-    for (dir, mode) in [
-        ("plans", RecursiveMode::Recursive),
-        ("templates", RecursiveMode::Recursive),
-        ("out", RecursiveMode::NonRecursive),
-    ] {
-        let p = root.join(dir);
-        if p.is_dir() {
-            watch(&mut debouncer, &p, mode)?;
-        }
-    }
+    // The root itself (not recursively): `plans/`, `templates/` or `out/` appearing or being
+    // replaced.
+    debouncer
+        .watch(root, RecursiveMode::NonRecursive)
+        .map_err(|e| EdgeError(format!("failed to watch `{}`: {e}", root.display())))?;
+    let mut folders = Folders::new(root);
+    folders.refresh(&mut debouncer);
     let opts = Options {
         root: opts.root.clone(),
         bind: opts.bind,
@@ -308,14 +370,11 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
     };
     std::thread::spawn(move || {
         let mut generation = 0;
-        let mut templates_watched = opts.root.join("templates").is_dir();
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
-            if !templates_watched && opts.root.join("templates").is_dir() {
-                templates_watched = debouncer
-                    .watch(opts.root.join("templates"), RecursiveMode::Recursive)
-                    .is_ok();
-            }
+            // A folder deleted and made again (`git checkout`, `mv`, a `build` swapping
+            // `out/snapshots`) is a new folder: its watch went with the old one.
+            folders.refresh(&mut debouncer);
             generation += 1;
             let mut next = rebuild(&opts, generation, &mut out);
             let mut state = shared.state.write().unwrap_or_else(|e| e.into_inner());
@@ -343,7 +402,7 @@ async fn handle(
     // DNS rebinding: a page on another site that resolves its name to 127.0.0.1 sends its own
     // name as Host.
     let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    if !host.is_some_and(|h| shared.hosts.iter().any(|a| a.eq_ignore_ascii_case(h))) {
+    if !host.is_some_and(|h| shared.allows(h)) {
         return plain(
             StatusCode::BAD_REQUEST,
             "this preview answers only to localhost\n",
@@ -589,6 +648,9 @@ fn content_type(file: &str) -> &'static str {
         Some("png") => "image/png",
         Some("jpg" | "jpeg") => "image/jpeg",
         Some("ico") => "image/x-icon",
+        Some("webp") => "image/webp",
+        Some("gif") => "image/gif",
+        Some("woff") => "font/woff",
         Some("woff2") => "font/woff2",
         _ => "application/octet-stream",
     }
@@ -644,10 +706,8 @@ fn inject(snap: &Snapshot, page: &[u8], mark: Option<&str>) -> Vec<u8> {
 /// same-origin policy).
 fn reload(shared: &Arc<Shared>, headers: &HeaderMap, ws: Option<WebSocketUpgrade>) -> Response {
     let origin = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok());
-    let allowed = origin.is_some_and(|o| {
-        o.strip_prefix("http://")
-            .is_some_and(|h| shared.hosts.iter().any(|a| a.eq_ignore_ascii_case(h)))
-    });
+    let allowed =
+        origin.is_some_and(|o| o.strip_prefix("http://").is_some_and(|h| shared.allows(h)));
     if !allowed {
         return plain(
             StatusCode::FORBIDDEN,
@@ -718,6 +778,38 @@ mod tests {
         ] {
             assert_eq!(contained(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn bound_beyond_loopback_any_ip_is_allowed_and_a_name_never() {
+        let shared = |bind: &str| {
+            let addr: SocketAddr = bind.parse().unwrap();
+            Shared {
+                state: RwLock::new(Arc::new(Snapshot {
+                    generation: 0,
+                    site: BTreeMap::new(),
+                    published: BTreeMap::new(),
+                    problems: None,
+                    marks: BTreeMap::new(),
+                    now: Instant::parse("2026-01-01T00:00:00Z").unwrap(),
+                })),
+                generation: watch::channel(0).0,
+                hosts: allowed_hosts(addr),
+                any_ip: (!addr.ip().is_loopback()).then_some(addr.port()),
+            }
+        };
+        let lan = shared("0.0.0.0:7171");
+        assert!(lan.allows("192.0.2.2:7171"));
+        assert!(lan.allows("[2001:db8::1]:7171"));
+        assert!(lan.allows("localhost:7171"));
+        assert!(!lan.allows("192.0.2.2:8080"), "another port");
+        assert!(!lan.allows("evil.example:7171"), "a name: DNS rebinding");
+        let local = shared("127.0.0.1:7171");
+        assert!(
+            !local.allows("192.0.2.2:7171"),
+            "loopback answers only to loopback"
+        );
+        assert!(local.allows("127.0.0.1:7171"));
     }
 
     #[test]

@@ -197,6 +197,8 @@ impl Http<'_> {
                     .get("etag")
                     .and_then(|v| v.to_str().ok())
                     .map(str::to_string);
+                // A version only a preview has (`plancat serve`) may still change: never kept.
+                let keep = resp.headers().get("x-plancat-preview").is_none();
                 let mut bytes = Vec::new();
                 resp.body_mut()
                     .as_reader()
@@ -206,7 +208,7 @@ impl Http<'_> {
                 if bytes.len() as u64 > MAX_FILE_BYTES {
                     return Err(unavailable(format!("larger than {MAX_FILE_BYTES} bytes")));
                 }
-                Ok((bytes, etag, true))
+                Ok((bytes, etag, keep))
             }
             status => Err(unavailable(format!("HTTP {status}"))),
         }
@@ -288,7 +290,10 @@ fn write_atomic(path: &Path, bytes: &[u8]) -> std::io::Result<()> {
     let dir = path.parent().unwrap_or(Path::new("."));
     std::fs::create_dir_all(dir)?;
     let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("file");
-    let tmp = dir.join(format!(".{name}.{}.tmp", std::process::id()));
+    // Unique per write, even between threads of one process sharing a cache.
+    static NEXT: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+    let n = NEXT.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+    let tmp = dir.join(format!(".{name}.{}.{n}.tmp", std::process::id()));
     let mut f = std::fs::File::create(&tmp)?;
     f.write_all(bytes)?;
     f.sync_all()?;

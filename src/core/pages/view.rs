@@ -725,7 +725,7 @@ fn promotion_view(
         // The last moment it runs is just before `valid_until`: the day before a midnight end.
         until: p.valid_until.map(|u| {
             let ts = u.0 - jiff::SignedDuration::from_secs(1);
-            ts.strftime("%Y-%m-%d").to_string()
+            format!("{} UTC", ts.strftime("%Y-%m-%d"))
         }),
         monthly: after(&price.monthly, false),
         yearly: after(&price.yearly, false),
@@ -846,7 +846,7 @@ mod tests {
             CurrencyCode::new("USD").unwrap(),
             "en-US",
         );
-        assert_eq!(view.until.as_deref(), Some("2026-01-31"));
+        assert_eq!(view.until.as_deref(), Some("2026-01-31 UTC"));
         // 29.99 × 0.9 = 26.991, rounded half away from zero to the cent.
         assert_eq!(view.monthly.as_deref(), Some("$26.99"));
         assert_eq!(view.off, "10 % off");

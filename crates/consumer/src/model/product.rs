@@ -100,7 +100,7 @@ pub enum Rounding {
     /// To the currency's minor unit (cents, paise), half away from zero: `717.60`.
     #[default]
     Minor,
-    /// To whole units, half away from zero: `718`.
+    /// Down to whole units: `717` (never above the discounted price).
     Whole,
     /// Down to the nearest charm price at or below the exact price — ending in `.99` in a
     /// currency with minor units (`716.99`), in `9` in one without (`¥7,179`) — so the charm
