@@ -268,3 +268,30 @@ fn a_value_the_catalog_does_not_state_is_neither_published_nor_shown() {
     assert_eq!(page.matches(" seats<").count(), 1, "only `pro` shows seats");
     assert_eq!(page.matches("-day free trial").count(), 1);
 }
+
+#[test]
+fn without_root_plancat_finds_the_catalog_above_the_current_directory() {
+    let dir = common::example_copy();
+    let deep = dir.path().join("plans/products");
+    let o = std::process::Command::new(common::BIN)
+        .args(["check", "--effective-from", common::EXAMPLE_AT])
+        .current_dir(&deep)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", common::NOW_EPOCH)
+        .output()
+        .unwrap();
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("found above the current directory"), "{err}");
+    assert!(err.contains("Checked 39 plans"), "{err}");
+    // Where no folder above holds `plans/`, the current one is the catalog: nothing to check.
+    let empty = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(common::BIN)
+        .arg("check")
+        .current_dir(empty.path())
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", common::NOW_EPOCH)
+        .output()
+        .unwrap();
+    assert_ne!(o.status.code(), Some(0), "{}", common::stderr(&o));
+}

@@ -32,9 +32,10 @@ use crate::core::model::ids::Instant;
     after_help = "Run `plancat <COMMAND> --help` for a command's options and examples."
 )]
 pub struct Cli {
-    /// The catalog's root directory (holding `plans/`).
-    #[arg(long, global = true, default_value = ".", value_name = "DIR")]
-    root: PathBuf,
+    /// The catalog's root directory (holding `plans/`). Default: the current directory or the
+    /// nearest one above it that holds `plans/`, as cargo finds `Cargo.toml`.
+    #[arg(long, global = true, value_name = "DIR")]
+    root: Option<PathBuf>,
     /// When to colour output; `auto` colours each stream that is a terminal, honouring
     /// NO_COLOR and CLICOLOR_FORCE.
     #[arg(long, global = true, value_enum, default_value_t = output::ColorChoice::Auto)]
@@ -124,9 +125,44 @@ impl Ctx<'_> {
     }
 }
 
+/// The catalog a run without `--root` works on: the current directory or the nearest ancestor
+/// that holds `plans/`; the current directory when none does (its commands then say `plans/`
+/// is missing).
+fn find_root() -> PathBuf {
+    let here = PathBuf::from(".");
+    let Ok(cwd) = std::env::current_dir() else {
+        return here;
+    };
+    cwd.ancestors()
+        .find(|d| d.join("plans").is_dir())
+        .map_or(here, |found| {
+            if found == cwd {
+                PathBuf::from(".")
+            } else {
+                found.to_path_buf()
+            }
+        })
+}
+
 fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
+    let root = match &cli.root {
+        Some(r) => r.clone(),
+        None => {
+            let found = find_root();
+            if found != std::path::Path::new(".") {
+                out.status(
+                    "Catalog",
+                    &format!(
+                        "`{}` (found above the current directory); paths below are relative to it",
+                        found.display()
+                    ),
+                );
+            }
+            found
+        }
+    };
     let cx = Ctx {
-        root: &cli.root,
+        root: &root,
         now: match cli.now {
             Some(t) => t,
             None => super::clock::now()?,
@@ -143,7 +179,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Verify(a) => verify::run(a, &cx, out),
         Command::Rules(a) => rules::run(a, out),
         Command::Schema(a) => schema::run(a, &cx, out),
-        Command::Serve(a) => serve::run(a, cli, out),
+        Command::Serve(a) => serve::run(a, cli, &root, out),
     }
 }
 

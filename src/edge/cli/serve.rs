@@ -31,7 +31,12 @@ pub struct Args {
     drafts: bool,
 }
 
-pub fn run(args: &Args, cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
+pub fn run(
+    args: &Args,
+    cli: &Cli,
+    root: &std::path::Path,
+    out: &mut Output,
+) -> Result<Outcome, EdgeError> {
     // "Now" stays pinned when pinned (`--now`, `SOURCE_DATE_EPOCH`); else each rebuild reads
     // the clock.
     let pinned = cli.now.is_some() || std::env::var_os("SOURCE_DATE_EPOCH").is_some();
@@ -45,7 +50,7 @@ pub fn run(args: &Args, cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeErro
     };
     serve::run(
         serve::Options {
-            root: cli.root.clone(),
+            root: root.to_path_buf(),
             bind: args.bind,
             port: args.port,
             open: args.open,
