@@ -295,3 +295,44 @@ fn without_root_plancat_finds_the_catalog_above_the_current_directory() {
         .unwrap();
     assert_ne!(o.status.code(), Some(0), "{}", common::stderr(&o));
 }
+
+#[test]
+fn completions_and_the_man_page_come_from_the_command_line_definitions() {
+    let dir = tempfile::tempdir().unwrap();
+    for shell in ["bash", "zsh", "fish", "powershell", "elvish"] {
+        let o = common::plancat(dir.path(), &["completions", shell]);
+        assert!(o.status.success(), "{shell}: {}", common::stderr(&o));
+        let text = String::from_utf8(o.stdout).unwrap();
+        for command in ["build", "serve", "resolve", "yank"] {
+            assert!(
+                text.contains(command),
+                "{shell} completions lack `{command}`"
+            );
+        }
+    }
+    // bash loads them and registers the completion.
+    let script = dir.path().join("plancat.bash");
+    let o = common::plancat(dir.path(), &["completions", "bash"]);
+    std::fs::write(&script, &o.stdout).unwrap();
+    let loaded = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!(
+            "source {} && complete -p plancat",
+            script.display()
+        ))
+        .output()
+        .unwrap();
+    assert!(
+        String::from_utf8_lossy(&loaded.stdout).contains("plancat"),
+        "{}",
+        String::from_utf8_lossy(&loaded.stderr)
+    );
+    let man = common::plancat(dir.path(), &["man"]);
+    assert!(man.status.success());
+    let page = String::from_utf8(man.stdout).unwrap();
+    assert!(
+        page.starts_with(".ie") || page.contains(".TH plancat 1"),
+        "{page}"
+    );
+    assert!(page.contains("serve"), "every command is listed");
+}

@@ -121,14 +121,26 @@ pub fn run(opts: Options, out: &mut Output) -> Result<(), EdgeError> {
         ));
     }
 
-    let first = rebuild(&opts, 0, out);
     let (tx, _) = watch::channel(0);
     let shared = Arc::new(Shared {
-        state: RwLock::new(Arc::new(first)),
+        state: RwLock::new(Arc::new(Snapshot {
+            generation: 0,
+            site: BTreeMap::new(),
+            published: BTreeMap::new(),
+            problems: None,
+            marks: BTreeMap::new(),
+            now: opts.now.unwrap_or_else(plancat_consumer::now),
+        })),
         generation: tx,
         hosts: allowed_hosts(addr),
         any_ip: (!addr.ip().is_loopback()).then_some(addr.port()),
     });
+    // Watching starts before the first build, and what changes meanwhile waits its turn: no
+    // edit made while the server starts is missed.
+    let go = watch_catalog(&opts, Arc::clone(&shared), out.twin())?;
+    let first = rebuild(&opts, 0, out);
+    *shared.state.write().unwrap_or_else(|e| e.into_inner()) = Arc::new(first);
+    let _ = go.send(());
     // An unspecified address (`0.0.0.0`) is no place to browse to: this machine's loopback is.
     let shown = if addr.ip().is_unspecified() {
         SocketAddr::new(IpAddr::from([127, 0, 0, 1]), addr.port())
@@ -142,7 +154,6 @@ pub fn run(opts: Options, out: &mut Output) -> Result<(), EdgeError> {
             "a preview of `out/site/` at {url} (snapshots under {url}snapshots/); Ctrl-C stops"
         ),
     );
-    watch_catalog(&opts, Arc::clone(&shared), out.twin())?;
     if opts.open && webbrowser::open(&url).is_err() {
         out.warning(&format!("could not open a browser: open {url} yourself"));
     }
@@ -334,8 +345,14 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
 /// Watches `plans/`, `templates/` and the published ledger (a `plancat build` elsewhere), and
 /// rebuilds after each burst of changes (debounced), on a thread of its own that ends with the
 /// process.
-fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result<(), EdgeError> {
+fn watch_catalog(
+    opts: &Options,
+    shared: Arc<Shared>,
+    mut out: Output,
+) -> Result<std::sync::mpsc::Sender<()>, EdgeError> {
     let (tx, rx) = std::sync::mpsc::channel();
+    // Rebuilds wait for the first build to be in place.
+    let (go, started) = std::sync::mpsc::channel::<()>();
     let mut debouncer = notify_debouncer_full::new_debouncer(
         Duration::from_millis(50),
         None,
@@ -369,6 +386,7 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
         now: opts.now,
     };
     std::thread::spawn(move || {
+        let _ = started.recv();
         let mut generation = 0;
         while rx.recv().is_ok() {
             while rx.try_recv().is_ok() {}
@@ -390,7 +408,7 @@ fn watch_catalog(opts: &Options, shared: Arc<Shared>, mut out: Output) -> Result
             shared.generation.send_replace(generation);
         }
     });
-    Ok(())
+    Ok(go)
 }
 
 async fn handle(

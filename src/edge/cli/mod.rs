@@ -4,6 +4,7 @@
 
 mod build;
 mod check;
+mod completions;
 mod diff;
 mod explain;
 mod output;
@@ -69,6 +70,8 @@ enum Command {
     Rules(rules::Args),
     Schema(schema::Args),
     Serve(serve::Args),
+    Completions(completions::Args),
+    Man(completions::ManArgs),
 }
 
 /// Problems in the catalog (exit 1), as opposed to success (0) or an [`EdgeError`] (2).
@@ -180,6 +183,8 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Rules(a) => rules::run(a, out),
         Command::Schema(a) => schema::run(a, &cx, out),
         Command::Serve(a) => serve::run(a, cli, &root, out),
+        Command::Completions(a) => completions::run(a, out),
+        Command::Man(_) => completions::man(out),
     }
 }
 
