@@ -336,3 +336,63 @@ fn completions_and_the_man_page_come_from_the_command_line_definitions() {
     );
     assert!(page.contains("serve"), "every command is listed");
 }
+
+#[test]
+fn new_writes_valid_commented_drafts_in_the_right_folders() {
+    let dir = tempfile::tempdir().unwrap();
+    common::copy_dir(
+        &common::repo().join("tests/cases/site-small-catalog/in"),
+        dir.path(),
+    );
+    let root = dir.path();
+    for args in [
+        &["new", "api", "payments-api"][..],
+        &[
+            "new",
+            "product",
+            "checkout-theme",
+            "--project",
+            "payments-api",
+        ],
+        &["new", "product", "solo-kit"],
+        &["new", "bundle", "starter-pack", "--project", "payments-api"],
+    ] {
+        let o = common::plancat(root, args);
+        assert!(o.status.success(), "{args:?}: {}", common::stderr(&o));
+    }
+    let api = std::fs::read_to_string(root.join("plans/projects/payments-api.toml")).unwrap();
+    assert!(api.contains("status = \"draft\""), "{api}");
+    assert!(
+        api.contains("{ USD = \"29\" }"),
+        "the catalog's currency: {api}"
+    );
+    let bundle = std::fs::read_to_string(root.join("plans/products/starter-pack.toml")).unwrap();
+    assert!(
+        bundle.contains("{ api = \"payments-api\", tier = \"starter\" }"),
+        "{bundle}"
+    );
+    // Valid as written: the catalog still builds clean, and drafts publish nothing.
+    let build = common::plancat(root, &["build", "--now", "2026-01-01T00:00:00Z"]);
+    let err = common::stderr(&build);
+    assert!(build.status.success(), "{err}");
+    assert!(!err.contains("warning"), "{err}");
+    assert!(err.contains("5 drafts not published"), "{err}");
+    // A slug names one plan; a bundle needs its API; a slug must be a slug.
+    for (args, says) in [
+        (&["new", "api", "payments-api"][..], "already exists"),
+        (&["new", "bundle", "b2"], "needs `--project API`"),
+        (&["new", "api", "Bad Slug"], "`Bad Slug`"),
+        (
+            &["new", "bundle", "b3", "--project", "nope"],
+            "no API project `nope`",
+        ),
+    ] {
+        let o = common::plancat(root, args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            common::stderr(&o).contains(says),
+            "{args:?}: {}",
+            common::stderr(&o)
+        );
+    }
+}

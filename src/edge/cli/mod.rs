@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod diff;
 mod explain;
+mod new;
 mod output;
 mod resolve;
 mod rules;
@@ -70,6 +71,7 @@ enum Command {
     Rules(rules::Args),
     Schema(schema::Args),
     Serve(serve::Args),
+    New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
 }
@@ -183,6 +185,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Rules(a) => rules::run(a, out),
         Command::Schema(a) => schema::run(a, &cx, out),
         Command::Serve(a) => serve::run(a, cli, &root, out),
+        Command::New(a) => new::run(a, &cx, out),
         Command::Completions(a) => completions::run(a, out),
         Command::Man(_) => completions::man(out),
     }
