@@ -396,3 +396,58 @@ fn new_writes_valid_commented_drafts_in_the_right_folders() {
         );
     }
 }
+
+#[test]
+fn init_scaffolds_every_business_as_a_catalog_that_builds_clean() {
+    let dir = tempfile::tempdir().unwrap();
+    for template in [
+        "api-frontends",
+        "saas",
+        "services",
+        "kits",
+        "hosted-accounts",
+    ] {
+        let root = dir.path().join(template);
+        let o = common::plancat(
+            dir.path(),
+            &["init", root.to_str().unwrap(), "--template", template],
+        );
+        assert!(o.status.success(), "{template}: {}", common::stderr(&o));
+        let next = String::from_utf8(o.stdout).unwrap();
+        assert!(
+            next.contains("plancat build") && next.contains("plancat serve --open"),
+            "{next}"
+        );
+        for file in [
+            ".gitignore",
+            "README.md",
+            ".taplo.toml",
+            ".vscode/settings.json",
+            "schemas/product-layer.schema.json",
+        ] {
+            assert!(root.join(file).is_file(), "{template}: no {file}");
+        }
+        let build = common::plancat(&root, &["build", "--now", common::EXAMPLE_AT]);
+        let err = common::stderr(&build);
+        assert!(build.status.success(), "{template}: {err}");
+        assert!(!err.contains("warning"), "{template}: {err}");
+        assert!(err.contains("Published"), "{template}: {err}");
+        let check = common::plancat(&root, &["check", "--now", common::EXAMPLE_AT]);
+        assert!(
+            check.status.success(),
+            "{template}: {}",
+            common::stderr(&check)
+        );
+    }
+    // Never over someone's files without --force.
+    let o = common::plancat(
+        dir.path(),
+        &["init", dir.path().join("saas").to_str().unwrap()],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("is not empty"),
+        "{}",
+        common::stderr(&o)
+    );
+}

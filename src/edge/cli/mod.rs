@@ -7,6 +7,7 @@ mod check;
 mod completions;
 mod diff;
 mod explain;
+mod init;
 mod new;
 mod output;
 mod resolve;
@@ -71,6 +72,7 @@ enum Command {
     Rules(rules::Args),
     Schema(schema::Args),
     Serve(serve::Args),
+    Init(init::Args),
     New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
@@ -185,6 +187,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Rules(a) => rules::run(a, out),
         Command::Schema(a) => schema::run(a, &cx, out),
         Command::Serve(a) => serve::run(a, cli, &root, out),
+        Command::Init(a) => init::run(a, out),
         Command::New(a) => new::run(a, &cx, out),
         Command::Completions(a) => completions::run(a, out),
         Command::Man(_) => completions::man(out),
