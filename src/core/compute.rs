@@ -35,11 +35,16 @@ pub struct ComputeError {
 /// `amount` minus `percent` %, rounded to `exponent` decimals, half away from zero.
 /// `None` on overflow.
 pub fn discounted(amount: Decimal, percent: Percent, exponent: u32) -> Option<Decimal> {
+    Some(
+        exact(amount, percent)?
+            .round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero),
+    )
+}
+
+/// `amount` minus `percent` %, unrounded. `None` on overflow.
+fn exact(amount: Decimal, percent: Percent) -> Option<Decimal> {
     let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
-    let v = amount
-        .checked_mul(keep)?
-        .checked_div(Decimal::ONE_HUNDRED)?;
-    Some(v.round_dp_with_strategy(exponent, RoundingStrategy::MidpointAwayFromZero))
+    amount.checked_mul(keep)?.checked_div(Decimal::ONE_HUNDRED)
 }
 
 /// `amount` minus `percent` %, rounded by `rule` from the exact value. `None` on overflow.
@@ -52,18 +57,9 @@ pub fn rounded(
     match rule {
         Rounding::Minor => discounted(amount, percent, exponent),
         // Down, as charm: a rounded bundle never costs more than its discount promised.
-        Rounding::Whole => {
-            let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
-            let exact = amount
-                .checked_mul(keep)?
-                .checked_div(Decimal::ONE_HUNDRED)?;
-            Some(exact.floor())
-        }
+        Rounding::Whole => Some(exact(amount, percent)?.floor()),
         Rounding::Charm => {
-            let keep = Decimal::ONE_HUNDRED.checked_sub(percent.0)?;
-            let exact = amount
-                .checked_mul(keep)?
-                .checked_div(Decimal::ONE_HUNDRED)?;
+            let exact = exact(amount, percent)?;
             // The step between charm prices, and how far below each step the charm sits.
             let (step, below) = if exponent > 0 {
                 (Decimal::ONE, Decimal::new(1, 2))

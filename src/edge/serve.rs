@@ -66,6 +66,26 @@ struct Snapshot {
     now: Instant,
 }
 
+impl Snapshot {
+    /// A state with no pages (the watcher keeps the last good ones): before the first build, or
+    /// a build that failed with `problems`.
+    fn without_site(
+        generation: u64,
+        published: BTreeMap<String, Vec<u8>>,
+        problems: Option<String>,
+        now: Instant,
+    ) -> Snapshot {
+        Snapshot {
+            generation,
+            site: BTreeMap::new(),
+            published,
+            problems,
+            marks: BTreeMap::new(),
+            now,
+        }
+    }
+}
+
 struct Shared {
     state: RwLock<Arc<Snapshot>>,
     generation: watch::Sender<u64>,
@@ -123,14 +143,12 @@ pub fn run(opts: Options, out: &mut Output) -> Result<(), EdgeError> {
 
     let (tx, _) = watch::channel(0);
     let shared = Arc::new(Shared {
-        state: RwLock::new(Arc::new(Snapshot {
-            generation: 0,
-            site: BTreeMap::new(),
-            published: BTreeMap::new(),
-            problems: None,
-            marks: BTreeMap::new(),
-            now: opts.now.unwrap_or_else(plancat_consumer::now),
-        })),
+        state: RwLock::new(Arc::new(Snapshot::without_site(
+            0,
+            BTreeMap::new(),
+            None,
+            opts.now.unwrap_or_else(plancat_consumer::now),
+        ))),
         generation: tx,
         hosts: allowed_hosts(addr),
         any_ip: (!addr.ip().is_loopback()).then_some(addr.port()),
@@ -257,20 +275,17 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
         Ok(i) => i,
         Err(e) => {
             out.error(&e.to_string());
-            return Snapshot {
+            // Catalog-relative, as every diagnostic: a page never shows where the catalog lives
+            // on this machine.
+            let problem = e
+                .to_string()
+                .replace(&format!("{}/", opts.root.display()), "");
+            return Snapshot::without_site(
                 generation,
-                site: BTreeMap::new(),
-                published: BTreeMap::new(),
-                // Catalog-relative, as every diagnostic: a page never shows where the catalog
-                // lives on this machine.
-                problems: Some(format!(
-                    "error: {}",
-                    e.to_string()
-                        .replace(&format!("{}/", opts.root.display()), "")
-                )),
-                marks: BTreeMap::new(),
+                BTreeMap::new(),
+                Some(format!("error: {problem}")),
                 now,
-            };
+            );
         }
     };
     let a = build::preview(&inputs, opts.drafts);
@@ -331,14 +346,7 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
         text.push_str(&render::summary(errors.len(), warnings));
         out.stderr(&format!("{}\n", render::summary(errors.len(), warnings)));
         out.warning("the preview keeps the last good pages until the catalog builds again");
-        Snapshot {
-            generation,
-            site: BTreeMap::new(),
-            published: inputs.ledger,
-            problems: Some(text),
-            marks: BTreeMap::new(),
-            now,
-        }
+        Snapshot::without_site(generation, inputs.ledger, Some(text), now)
     }
 }
 
@@ -803,14 +811,12 @@ mod tests {
         let shared = |bind: &str| {
             let addr: SocketAddr = bind.parse().unwrap();
             Shared {
-                state: RwLock::new(Arc::new(Snapshot {
-                    generation: 0,
-                    site: BTreeMap::new(),
-                    published: BTreeMap::new(),
-                    problems: None,
-                    marks: BTreeMap::new(),
-                    now: Instant::parse("2026-01-01T00:00:00Z").unwrap(),
-                })),
+                state: RwLock::new(Arc::new(Snapshot::without_site(
+                    0,
+                    BTreeMap::new(),
+                    None,
+                    Instant::parse("2026-01-01T00:00:00Z").unwrap(),
+                ))),
                 generation: watch::channel(0).0,
                 hosts: allowed_hosts(addr),
                 any_ip: (!addr.ip().is_loopback()).then_some(addr.port()),
@@ -840,14 +846,12 @@ mod tests {
 
     #[test]
     fn pages_get_the_reload_script_and_problems_escaped_before_the_body_ends() {
-        let snap = Snapshot {
-            generation: 7,
-            site: BTreeMap::new(),
-            published: BTreeMap::new(),
-            problems: Some("error: <script>x</script> at plans/a.toml:1:2".into()),
-            marks: BTreeMap::new(),
-            now: Instant::parse("2026-01-01T00:00:00Z").unwrap(),
-        };
+        let snap = Snapshot::without_site(
+            7,
+            BTreeMap::new(),
+            Some("error: <script>x</script> at plans/a.toml:1:2".into()),
+            Instant::parse("2026-01-01T00:00:00Z").unwrap(),
+        );
         let page = String::from_utf8(inject(
             &snap,
             b"<html><body class=\"x\"><p>hi</p></body></html>",

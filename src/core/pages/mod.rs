@@ -206,8 +206,8 @@ pub fn render(
         .filter(|o| !BUILTIN.iter().any(|(n, _)| *n == o.name))
     {
         template_files.insert(o.name.clone(), o.file);
-        let text = sources.get(o.file).text.clone();
         if o.name.ends_with(".html") || o.name.ends_with(".xml") {
+            let text = sources.get(o.file).text.clone();
             if let Err(e) = env.add_template_owned(o.name.clone(), text) {
                 diags.push(template_error(&e, &template_files, sources));
             }

@@ -107,48 +107,27 @@ fn currency(plans: &std::path::Path) -> String {
 /// The lowest tier of an API project file (TOML or JSON).
 fn first_tier(plans: &std::path::Path, project: &Slug) -> Result<String, EdgeError> {
     let dir = plans.join("projects");
-    let tiers: Option<Vec<(i64, String)>> =
-        if let Ok(t) = std::fs::read_to_string(dir.join(format!("{project}.toml"))) {
-            t.parse::<toml::Table>().ok().and_then(|t| {
-                let tiers = t.get("api")?.get("tiers")?.as_table()?;
-                Some(
-                    tiers
-                        .iter()
-                        .map(|(k, v)| {
-                            (
-                                v.get("order").and_then(|o| o.as_integer()).unwrap_or(0),
-                                k.clone(),
-                            )
-                        })
-                        .collect(),
-                )
-            })
-        } else if let Ok(t) = std::fs::read_to_string(dir.join(format!("{project}.json"))) {
-            serde_json::from_str::<serde_json::Value>(&t)
-                .ok()
-                .and_then(|t| {
-                    let tiers = t.get("api")?.get("tiers")?.as_object()?;
-                    Some(
-                        tiers
-                            .iter()
-                            .map(|(k, v)| {
-                                (
-                                    v.get("order").and_then(|o| o.as_i64()).unwrap_or(0),
-                                    k.clone(),
-                                )
-                            })
-                            .collect(),
-                    )
-                })
-        } else {
+    let read = |ext: &str| std::fs::read_to_string(dir.join(format!("{project}.{ext}"))).ok();
+    let doc: Option<serde_json::Value> = match (read("toml"), read("json")) {
+        (Some(t), _) => t
+            .parse::<toml::Table>()
+            .ok()
+            .and_then(|t| serde_json::to_value(t).ok()),
+        (None, Some(j)) => serde_json::from_str(&j).ok(),
+        (None, None) => {
             return Err(EdgeError(format!(
                 "no API project `{project}` in `plans/projects/`"
             )));
-        };
-    tiers
-        .and_then(|mut t| {
-            t.sort();
-            t.into_iter().next().map(|(_, k)| k)
+        }
+    };
+    doc.as_ref()
+        .and_then(|d| d.get("api")?.get("tiers")?.as_object())
+        .and_then(|tiers| {
+            tiers
+                .iter()
+                .map(|(k, v)| (v.get("order").and_then(|o| o.as_i64()).unwrap_or(0), k))
+                .min()
+                .map(|(_, k)| k.clone())
         })
         .ok_or_else(|| {
             EdgeError(format!(
