@@ -289,12 +289,15 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
         }
     };
     let a = build::preview(&inputs, opts.drafts);
-    let errors: Vec<_> = a.diags.iter().filter(|d| d.is_error()).collect();
-    for d in &a.diags {
-        out.stderr(&format!("{}\n\n", render::human(d, a.sources(), true)));
-    }
+    // The terminal gets what `build` prints; the pages, the same text without colour.
+    let failed = out.report(
+        &a.diags,
+        a.sources(),
+        super::cli::Format::Human,
+        &crate::core::rules::docs(),
+    );
     let ms = started.elapsed().as_millis();
-    if errors.is_empty() {
+    if !failed {
         out.status(
             "Rebuilt",
             &format!("{} pages in {ms} ms: {}", a.pages(), a.summary()),
@@ -337,14 +340,13 @@ fn rebuild(opts: &Options, generation: u64, out: &mut Output) -> Snapshot {
             now,
         }
     } else {
-        let warnings = a.diags.len() - errors.len();
+        let errors = a.diags.iter().filter(|d| d.is_error()).count();
         let mut text = String::new();
         for d in &a.diags {
             text.push_str(&render::human(d, a.sources(), false));
             text.push_str("\n\n");
         }
-        text.push_str(&render::summary(errors.len(), warnings));
-        out.stderr(&format!("{}\n", render::summary(errors.len(), warnings)));
+        text.push_str(&render::summary(errors, a.diags.len() - errors));
         out.warning("the preview keeps the last good pages until the catalog builds again");
         Snapshot::without_site(generation, inputs.ledger, Some(text), now)
     }
