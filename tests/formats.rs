@@ -124,7 +124,7 @@ fn github_output_is_workflow_commands() {
         out,
         "::error file=plans/products/b-front.toml,line=7,col=1,endLine=7,endColumn=7,\
          title=P0201 a key the schema does not define (with a suggestion)::unknown field `taglin`\
-         %0Ahelp: expected one of `bundle`, `checkout`, `copy`, `cost`, `kind`, `name`, `price`, `project`, `promotions`, `requires`, `status`\n\
+         %0Ahelp: expected one of `bundle`, `checkout`, `contact_sales`, `copy`, `cost`, `kind`, `name`, `price`, `project`, `promotions`, `requires`, `status`\n\
          ::warning file=plans/projects/b-api.toml,line=15,col=15,endLine=15,endColumn=35,\
          title=R0301 a promotion's `valid_until` has passed::promotion `old` expired at 2025-06-01T00:00:00Z\
          %0Anote: `promotion-expired` is `warn` by default (in core, `[rules] promotion-expired = \"allow\"` changes it); `plancat rules R0301` explains it\

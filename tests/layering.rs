@@ -12,7 +12,7 @@ const ORDER: &[&str] = &[
     // vocabulary
     "source", "path", "model", "diag", //
     // reading a file
-    "node", "parse", "discover", "schema", //
+    "node", "parse", "discover", "schema", "messages", //
     // one plan
     "merge", "validate", "compute", "compile", //
     // the ledger and the catalog

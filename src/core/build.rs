@@ -145,6 +145,7 @@ fn analyse_with(inputs: &Inputs, drafts: bool) -> Analysis {
         &mut compiled.sources,
     );
     page_diags.extend(pages::check_urls(&compiled.plans));
+    page_diags.extend(pages::check_messages(&compiled.plans));
     let mut diags = std::mem::take(&mut compiled.diags.0);
     for r in &inputs.refused {
         let file = compiled.sources.add(SourceFile::new(r.path.clone(), ""));

@@ -486,6 +486,15 @@ impl Layered<'_> {
                 return None;
             }
         };
+        // The labels a catalog does not state are published as the pages will show them: in
+        // its language, and for what the plan sells.
+        match &mut body {
+            PlanBody::Api(a) => crate::core::messages::default_labels(&mut a.catalog, a.api.kind),
+            PlanBody::Product(pp) => crate::core::messages::default_labels(
+                &mut pp.catalog,
+                crate::core::model::api::ProjectKind::Api,
+            ),
+        }
         let kind = match &mut body {
             PlanBody::Api(_) => EntityKind::Api,
             PlanBody::Product(pp) => {

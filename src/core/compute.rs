@@ -106,7 +106,12 @@ pub fn bundle_price(
         .iter()
         .filter(|p| p.monthly.is_some() || p.yearly.is_some())
         .collect();
-    let one_time: Vec<&Price> = prices.iter().filter_map(|p| p.one_time.as_ref()).collect();
+    // Every one-time part: one-time prices and setup fees alike.
+    let one_time: Vec<&Price> = prices
+        .iter()
+        .flat_map(|p| [p.one_time.as_ref(), p.setup.as_ref()])
+        .flatten()
+        .collect();
     let every_recurring = |get: fn(&ProductPrice) -> Option<&Price>| -> Option<Vec<&Price>> {
         recurring.iter().map(|p| get(p)).collect()
     };
@@ -131,6 +136,7 @@ pub fn bundle_price(
         one_time: total(Some(one_time))?,
         monthly: total(every_recurring(|p| p.monthly.as_ref()))?,
         yearly: total(every_recurring(|p| p.yearly.as_ref()))?,
+        ..ProductPrice::default()
     })
 }
 
@@ -186,9 +192,10 @@ fn component_price(
                     ..
                 } => Ok(ProductPrice {
                     // A setup fee is the tier's one-time part.
-                    one_time: setup.clone(),
+                    setup: setup.clone(),
                     monthly: monthly.clone(),
                     yearly: yearly.clone(),
+                    ..ProductPrice::default()
                 }),
             }
         }
@@ -208,6 +215,21 @@ fn component_price(
                     format!("`{product}` is a bundle; bundles cannot contain bundles"),
                     "a bundle",
                     None,
+                ));
+            }
+            if p.price.per_unit.is_some() || p.price.range.is_some() {
+                return Err(err(
+                    "product",
+                    format!(
+                        "`{product}` is priced per unit or by quote; a bundle's price is computed \
+                         from fixed prices only"
+                    ),
+                    "no fixed price",
+                    Some(
+                        "bundle it at a fixed price (`price.one_time` or a monthly price), or sell \
+                         the bundle through sales (`contact_sales = true`) without this component"
+                            .into(),
+                    ),
                 ));
             }
             Ok(p.price.clone())

@@ -13,6 +13,7 @@ pub(crate) mod discover;
 pub(crate) mod explain;
 pub mod ledger;
 pub(crate) mod merge;
+pub mod messages;
 pub mod model;
 pub(crate) mod node;
 pub(crate) mod pages;

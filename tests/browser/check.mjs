@@ -294,12 +294,12 @@ try {
       await seen(page.getByRole('link', { name: EX.cta.secondary }), EX.cta.secondary, 'the product page');
       await seen(page, EX.trust, 'the product page');
     });
-    await check(`product: the note "This frontend requires ${EX.api.name}" is visible`, async () => {
-      await seen(page, new RegExp(`This frontend requires\\s+${EX.api.name}`), 'the product page');
+    await check(`product: the note "Requires: ${EX.api.name}" is visible`, async () => {
+      await seen(page, new RegExp(`Requires:\\s+${EX.api.name}`), 'the product page');
     });
     await shot(page, 'product');
     await check('product: the dependency note links to the API page', async () => {
-      const note = page.getByText(/This frontend requires/).filter({ visible: true }).first();
+      const note = page.getByText(/Requires:/).filter({ visible: true }).first();
       await follow(page, note.getByRole('link', { name: EX.api.name }), pages.api, EX.api.name);
       await page.goBack();
     });
@@ -362,7 +362,7 @@ try {
     const product = await open(nojs, pages.product);
     await check('no JS, product: price, dependency note, CTAs', async () => {
       await seen(product, EX.product.price);
-      await seen(product, new RegExp(`This frontend requires\\s+${EX.api.name}`));
+      await seen(product, new RegExp(`Requires:\\s+${EX.api.name}`));
       await seen(product.getByRole('link', { name: EX.cta.primary }), EX.cta.primary);
       await seen(product.getByRole('link', { name: EX.cta.secondary }), EX.cta.secondary);
     });

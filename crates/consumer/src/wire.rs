@@ -27,6 +27,8 @@ pub enum EntityKind {
     Kit,
     Addon,
     Bundle,
+    Subscription,
+    Service,
 }
 
 impl From<ProductKind> for EntityKind {
@@ -36,6 +38,8 @@ impl From<ProductKind> for EntityKind {
             ProductKind::Kit => EntityKind::Kit,
             ProductKind::Addon => EntityKind::Addon,
             ProductKind::Bundle => EntityKind::Bundle,
+            ProductKind::Subscription => EntityKind::Subscription,
+            ProductKind::Service => EntityKind::Service,
         }
     }
 }

@@ -42,6 +42,7 @@ pub enum Code {
     TemplateError,
     BrokenLink,
     UnsafeUrl,
+    MessageKey,
     /// A catalog rule's finding (`R0203`): see `core::rules`.
     Rule(&'static str),
 }
@@ -82,6 +83,7 @@ impl Code {
         Code::TemplateError,
         Code::BrokenLink,
         Code::UnsafeUrl,
+        Code::MessageKey,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -120,6 +122,7 @@ impl Code {
             Code::TemplateError => "P0601",
             Code::BrokenLink => "P0602",
             Code::UnsafeUrl => "P0603",
+            Code::MessageKey => "P0604",
             Code::Rule(code) => code,
         }
     }
@@ -173,6 +176,10 @@ impl Code {
             Code::TemplateError => "a page template that does not parse or render",
             Code::BrokenLink => "a generated page links to a file the site does not have",
             Code::UnsafeUrl => "a catalog URL whose scheme is not https, http or mailto",
+            Code::MessageKey => {
+                "a page message the catalog sets that pages do not have, or a locale whose \
+                 language has no messages"
+            }
         }
     }
 }

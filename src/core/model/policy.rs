@@ -22,7 +22,8 @@ pub struct Policy {
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Guardrails {
-    /// Allowed price range per kind (`api`, `frontend`, `kit`, `addon`, `bundle`) and interval,
+    /// Allowed price range per kind (`api`, `frontend`, `kit`, `addon`, `bundle`,
+    /// `subscription`, `service`) and interval,
     /// in the catalog currency.
     pub price: BTreeMap<PricedKind, IntervalRanges>,
     /// Minimum gross margin of a tier over its infrastructure cost, in percent.
@@ -44,6 +45,8 @@ pub enum PricedKind {
     Kit,
     Addon,
     Bundle,
+    Subscription,
+    Service,
 }
 
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -126,6 +129,8 @@ impl PricedKind {
             PricedKind::Kit => "kit",
             PricedKind::Addon => "addon",
             PricedKind::Bundle => "bundle",
+            PricedKind::Subscription => "subscription",
+            PricedKind::Service => "service",
         }
     }
 }

@@ -19,6 +19,7 @@ use rayon::prelude::*;
 
 use crate::core::diag::{Code, Diagnostic};
 use crate::core::ledger::LedgerFiles;
+use crate::core::messages;
 use crate::core::model::ids::Instant;
 use crate::core::source::{FileId, SourceFile, Sources};
 use plancat_consumer::wire::Snapshot;
@@ -161,6 +162,54 @@ pub fn check_urls(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagnosti
     out
 }
 
+/// Checks the catalog's page messages: every key it overrides exists (with a suggestion when
+/// not), and a locale whose language plancat does not ship, and which the catalog does not
+/// translate whole, is a warning: its pages would be in English.
+pub fn check_messages(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagnostic> {
+    let mut seen = std::collections::BTreeSet::new();
+    let mut out = Vec::new();
+    for p in plans {
+        let c = p.catalog();
+        for key in c.messages.keys() {
+            let field = format!("catalog.messages.{key}");
+            let (file, span) = p.loc(&field);
+            if messages::is_key(key) || !seen.insert((file, span.start)) {
+                continue;
+            }
+            out.push(
+                Diagnostic::error(Code::MessageKey, format!("pages have no message `{key}`"))
+                    .at(file, span, "unknown message")
+                    .with_help(
+                        crate::core::diag::did_you_mean(key, messages::keys()).unwrap_or_else(
+                            || "`plancat messages` lists every key with its text".into(),
+                        ),
+                    ),
+            );
+        }
+        let m = messages::Messages::new(&c.locale, &c.messages);
+        let (file, span) = p.loc("catalog.locale");
+        if m.untranslated(&c.locale) && seen.insert((file, span.start)) {
+            let language = c.locale.split('-').next().unwrap_or_default();
+            out.push(
+                Diagnostic::warning(
+                    Code::MessageKey,
+                    format!(
+                        "plancat has no page messages in `{language}`: pages for locale `{}` \
+                         are in English",
+                        c.locale
+                    ),
+                )
+                .at(file, span, "no messages in this language")
+                .with_help(
+                    "translate every key under `[catalog.messages]` (`plancat messages` lists \
+                     them), or use a locale of a shipped language: en, de, hi",
+                ),
+            );
+        }
+    }
+    out
+}
+
 /// Renders the site. `snapshots` are the versions the pages show (the newest published version
 /// of every plan); only live plans get pages. The ledger's files are copied under `snapshots/`
 /// so the site serves them too.
@@ -174,12 +223,17 @@ pub fn render(
 ) -> (BTreeMap<String, Vec<u8>>, Vec<Diagnostic>) {
     let mut diags = Vec::new();
     let mut files = BTreeMap::new();
-    let catalog = view::Catalog::new(snapshots, drafts, at);
+    let settings = view::site_settings(snapshots);
+    let msg = std::sync::Arc::new(messages::Messages::new(
+        &settings.locale,
+        &settings.messages,
+    ));
 
     // Each template from the catalog if it has one, else built in; remember its file for errors.
     let mut template_files: BTreeMap<String, FileId> = BTreeMap::new();
     let mut env = Environment::new();
     env.set_undefined_behavior(UndefinedBehavior::Strict);
+    env.add_function("t", translate(msg.clone()));
     for (name, builtin) in BUILTIN {
         let (file, text) = match overrides.iter().find(|o| o.name == *name) {
             Some(o) => (o.file, sources.get(o.file).text.clone()),
@@ -227,60 +281,75 @@ pub fn render(
             .map(|ext| format!("{stem}.{ext}"))
             .find(|name| overrides.iter().any(|o| o.name == *name))
     };
-    let mut site_view = catalog.site();
-    site_view.favicon = asset("favicon").unwrap_or_else(|| "favicon.svg".into());
-    site_view.logo = asset("logo");
-    if let std::collections::btree_map::Entry::Vacant(slot) =
-        files.entry(format!("assets/{}", site_view.favicon))
-    {
-        let icon = env
-            .render_str(FAVICON, context! { site => v(&site_view) })
-            .unwrap_or_default();
-        slot.insert(icon.into_bytes());
-    }
-
-    // Every page: its path, its template, its values.
-    let site = v(&site_view);
-    let mut pages: Vec<(String, &str, Value)> = vec![(
-        "index.html".into(),
-        "index.html",
-        context! { site => site.clone(), page => v(catalog.index_page()), index => v(catalog.index()) },
-    )];
-    for api in catalog.apis() {
-        let page = v(catalog.page_for(&api.url, &api.name, &api.summary, &api.plan_version));
+    // One copy of the site per currency it is published in: the display currency's at the
+    // root, each other one under its own prefix (`usd/`), every page linking to its twins.
+    let currencies = view::Catalog::new(snapshots, drafts, at, &msg, None).currencies();
+    let mut pages: Vec<(String, &str, Value)> = Vec::new();
+    let mut urls: Vec<String> = Vec::new();
+    for currency in &currencies {
+        let code = crate::core::model::money::CurrencyCode::new(&currency.code)
+            .expect("a published currency is an ISO 4217 code");
+        let catalog = view::Catalog::new(snapshots, drafts, at, &msg, Some(code));
+        let prefix = catalog.prefix();
+        let mut site_view = catalog.site();
+        site_view.favicon = asset("favicon").unwrap_or_else(|| "favicon.svg".into());
+        site_view.logo = asset("logo");
+        if let std::collections::btree_map::Entry::Vacant(slot) =
+            files.entry(format!("assets/{}", site_view.favicon))
+        {
+            let icon = env
+                .render_str(FAVICON, context! { site => v(&site_view) })
+                .unwrap_or_default();
+            slot.insert(icon.into_bytes());
+        }
+        let site = v(&site_view);
+        let first = pages.len();
         pages.push((
-            api.url.clone(),
-            "api.html",
-            context! { site => site.clone(), page, api => v(&api) },
+            format!("{prefix}index.html"),
+            "index.html",
+            context! { site => site.clone(), page => v(catalog.index_page()), index => v(catalog.index()) },
         ));
+        for api in catalog.apis() {
+            let page = v(catalog.page_for(&api.url, &api.name, &api.summary, &api.plan_version));
+            pages.push((
+                format!("{prefix}{}", api.url),
+                "api.html",
+                context! { site => site.clone(), page, api => v(&api) },
+            ));
+        }
+        for product in catalog.products() {
+            let page = v(catalog.page_for(
+                &product.url,
+                &product.name,
+                &product.tagline,
+                &product.plan_version,
+            ));
+            pages.push((
+                format!("{prefix}{}", product.url),
+                "product.html",
+                context! { site => site.clone(), page, product => v(&product) },
+            ));
+        }
+        for bundle in catalog.bundles() {
+            let page = v(catalog.page_for(
+                &bundle.url,
+                &bundle.name,
+                &bundle.tagline,
+                &bundle.plan_version,
+            ));
+            pages.push((
+                format!("{prefix}{}", bundle.url),
+                "bundle.html",
+                context! { site => site.clone(), page, bundle => v(&bundle) },
+            ));
+        }
+        urls.extend(
+            pages[first..]
+                .iter()
+                .map(|(p, ..)| catalog.canonical(p.strip_prefix(&prefix).unwrap_or(p))),
+        );
     }
-    for product in catalog.products() {
-        let page = v(catalog.page_for(
-            &product.url,
-            &product.name,
-            &product.tagline,
-            &product.plan_version,
-        ));
-        pages.push((
-            product.url.clone(),
-            "product.html",
-            context! { site => site.clone(), page, product => v(&product) },
-        ));
-    }
-    for bundle in catalog.bundles() {
-        let page = v(catalog.page_for(
-            &bundle.url,
-            &bundle.name,
-            &bundle.tagline,
-            &bundle.plan_version,
-        ));
-        pages.push((
-            bundle.url.clone(),
-            "bundle.html",
-            context! { site => site.clone(), page, bundle => v(&bundle) },
-        ));
-    }
-    let urls: Vec<String> = pages.iter().map(|(p, ..)| catalog.canonical(p)).collect();
+    let site = v(view::Catalog::new(snapshots, drafts, at, &msg, None).site());
     pages.push(("sitemap.xml".into(), "sitemap.xml", context! { site, urls }));
     // Rendered in parallel, collected in page order.
     let rendered: Vec<_> = pages
@@ -308,6 +377,35 @@ pub fn render(
         diags.extend(links::check(&files));
     }
     (files, diags)
+}
+
+/// The `t(key, name=value, …)` function of templates: the message `key` of the site's language
+/// with its placeholders filled (a plural message chooses its form by `n`). An unknown key is a
+/// template error naming it.
+fn translate(
+    msg: std::sync::Arc<messages::Messages>,
+) -> impl Fn(&str, minijinja::value::Kwargs) -> Result<String, minijinja::Error> + Send + Sync + 'static
+{
+    move |key: &str, kwargs: minijinja::value::Kwargs| {
+        let mut args: Vec<(String, String)> = Vec::new();
+        for name in kwargs.args() {
+            let value: Value = kwargs.get(name)?;
+            args.push((name.to_string(), value.to_string()));
+        }
+        let borrowed: Vec<(&str, &str)> =
+            args.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
+        if msg.is_plural(key) {
+            let n: u64 = kwargs.get("n")?;
+            return Ok(msg.plural(key, n, &borrowed));
+        }
+        if msg.get(key).is_none() {
+            return Err(minijinja::Error::new(
+                minijinja::ErrorKind::InvalidOperation,
+                format!("no message `{key}` (see `templates/messages/en.toml` for every key)"),
+            ));
+        }
+        Ok(msg.fill(key, &borrowed))
+    }
 }
 
 /// A serde value as a template value (minijinja 3 takes them through its `Serde` wrapper).

@@ -25,42 +25,28 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         let mut prices: Vec<(String, &Price)> = Vec::new();
         if let Some(api) = plan.api() {
             for (id, t) in &api.tiers {
-                prices.extend(
-                    t.price
-                        .monthly
-                        .iter()
-                        .map(|p| (format!("api.tiers.{id}.price.monthly"), p)),
-                );
-                prices.extend(
-                    t.price
-                        .yearly
-                        .iter()
-                        .map(|p| (format!("api.tiers.{id}.price.yearly"), p)),
-                );
+                let p = &t.price;
+                for (field, price) in [
+                    ("monthly", &p.monthly),
+                    ("yearly", &p.yearly),
+                    ("setup", &p.setup),
+                ] {
+                    if let Some(price) = price {
+                        prices.push((format!("api.tiers.{id}.price.{field}"), price));
+                    }
+                }
             }
             for (id, a) in &api.addons {
-                prices.extend(
-                    a.price
-                        .monthly
-                        .iter()
-                        .map(|p| (format!("api.addons.{id}.price.monthly"), p)),
-                );
-                prices.extend(
-                    a.price
-                        .yearly
-                        .iter()
-                        .map(|p| (format!("api.addons.{id}.price.yearly"), p)),
-                );
+                for (interval, price) in a.price.by_interval() {
+                    if let Some(price) = price {
+                        prices.push((format!("api.addons.{id}.price.{interval}"), price));
+                    }
+                }
             }
         }
         if let Some(product) = plan.product() {
-            let p = &product.price;
-            for (interval, price) in p.by_interval() {
-                prices.extend(
-                    price
-                        .iter()
-                        .map(|p| (format!("product.price.{interval}"), *p)),
-                );
+            for (field, price) in product.price.all() {
+                prices.push((format!("product.price.{field}"), price));
             }
         }
         for (at, price) in prices {
@@ -69,16 +55,30 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
     }
 }
 
+/// Every price states the display currency, and every further currency the pages offer.
 fn report(out: &mut Findings, plan: &CompiledPlan, at: &str, price: &Price) {
-    let cur = plan.catalog().currency;
-    if price.get(cur).is_none() {
-        out.report(
-            plan,
-            format!("`{at}` has no amount in {cur}, the catalog currency"),
+    let c = plan.catalog();
+    let offered = std::iter::once((
+        c.currency,
+        "catalog.currency",
+        "the catalog currency",
+        "catalog currency set here",
+    ))
+    .chain(c.currencies.iter().map(|cur| {
+        (
+            *cur,
+            "catalog.currencies",
+            "a currency the pages offer",
+            "offered here",
         )
-        .label(plan.loc(at), format!("no {cur} amount"))
-        .also(plan.loc("catalog.currency"), "catalog currency set here")
-        .help(format!("add `{cur} = \"…\"` to this price"));
+    }));
+    for (cur, set_at, what, label) in offered {
+        if price.get(cur).is_none() {
+            out.report(plan, format!("`{at}` has no amount in {cur}, {what}"))
+                .label(plan.loc(at), format!("no {cur} amount"))
+                .also(plan.loc(set_at), label)
+                .help(format!("add `{cur} = \"…\"` to this price"));
+        }
     }
 }
 

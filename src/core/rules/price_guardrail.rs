@@ -48,6 +48,8 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
                 ProductKind::Kit => PricedKind::Kit,
                 ProductKind::Addon => PricedKind::Addon,
                 ProductKind::Bundle => PricedKind::Bundle,
+                ProductKind::Subscription => PricedKind::Subscription,
+                ProductKind::Service => PricedKind::Service,
             };
             let (price, base) = match (&plan.computed.bundle_price, product.kind) {
                 (Some(computed), ProductKind::Bundle) => (computed, "product.bundle"),

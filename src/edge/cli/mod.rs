@@ -8,6 +8,7 @@ mod completions;
 mod diff;
 mod explain;
 mod init;
+mod messages;
 mod new;
 mod output;
 mod resolve;
@@ -76,6 +77,7 @@ enum Command {
     New(new::Args),
     Completions(completions::Args),
     Man(completions::ManArgs),
+    Messages(messages::Args),
 }
 
 /// Problems in the catalog (exit 1), as opposed to success (0) or an [`EdgeError`] (2).
@@ -190,6 +192,7 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
         Command::Init(a) => init::run(a, out),
         Command::New(a) => new::run(a, &cx, out),
         Command::Completions(a) => completions::run(a, out),
+        Command::Messages(a) => messages::run(a, out),
         Command::Man(_) => completions::man(out),
     }
 }

@@ -26,6 +26,11 @@ pub enum Status {
 pub struct Api {
     #[schemars(length(min = 1))]
     pub name: String,
+    /// What the project sells by subscription: an `api` (default), a `membership`, `software`
+    /// (a SaaS app) or a `service`. Pages and the default calls to action speak of it so, and
+    /// API-only rules (`api-needs-frontends`) apply to APIs only.
+    #[serde(default, skip_serializing_if = "ProjectKind::is_api")]
+    pub kind: ProjectKind,
     pub status: Status,
     pub summary: String,
     #[serde(default)]
@@ -35,6 +40,37 @@ pub struct Api {
     pub addons: BTreeMap<Slug, Addon>,
     #[serde(default)]
     pub promotions: BTreeMap<Slug, Promotion>,
+}
+
+/// What a project's tiers are subscriptions to: an `api` (developers subscribe; frontends may
+/// be built on it), a `membership` or community, `software` (a micro-SaaS app), or a managed
+/// `service` run for the customer.
+#[derive(
+    Clone, Copy, Debug, Default, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
+#[serde(rename_all = "snake_case")]
+pub enum ProjectKind {
+    #[default]
+    Api,
+    Membership,
+    Software,
+    Service,
+}
+
+impl ProjectKind {
+    pub fn is_api(&self) -> bool {
+        *self == ProjectKind::Api
+    }
+
+    /// `api`, `membership`, `software`, `service`.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ProjectKind::Api => "api",
+            ProjectKind::Membership => "membership",
+            ProjectKind::Software => "software",
+            ProjectKind::Service => "service",
+        }
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]

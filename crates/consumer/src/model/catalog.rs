@@ -37,6 +37,16 @@ pub struct CatalogSettings {
     /// (`unknown-reference`), so pages never show an id.
     #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
     pub features: BTreeMap<Slug, FeatureInfo>,
+    /// Further currencies the pages offer beside `currency` (ISO 4217), each on its own copy of
+    /// the site under `<code>/` with a switch on every page. Every price must state each one
+    /// (`price-currency`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub currencies: Vec<CurrencyCode>,
+    /// The pages' wording, overriding the built-in messages of the locale's language (English,
+    /// German and Hindi are built in): `[catalog.messages] all_products = "Everything we sell"`.
+    /// `plancat messages` lists every key.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub messages: BTreeMap<String, String>,
 }
 
 /// A feature as customers read it: `[catalog.features.sla-hours] name = "Support response",
@@ -65,29 +75,22 @@ fn is_zero(n: &u32) -> bool {
     *n == 0
 }
 
-/// Labels of the calls to action on product pages.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+/// Labels of the calls to action on product pages. A label not stated comes from the pages'
+/// messages, in the catalog's language and for what a project sells (`Start API Subscription`,
+/// `Join`, `Subscribe`, `Get started`).
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields, default)]
 pub struct Cta {
-    pub primary: String,
-    pub secondary: String,
-    pub contact_sales: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub primary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub secondary: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub contact_sales: Option<String>,
     /// Where the primary CTA of a tier leads (a signup page); default: the API's tier table.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub signup_url: Option<String>,
     /// Where "contact sales" leads (`mailto:` or a page); default: `mailto:sales@<base host>`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub sales_url: Option<String>,
-}
-
-impl Default for Cta {
-    fn default() -> Self {
-        Cta {
-            primary: "Start API Subscription".into(),
-            secondary: "View Compatible Products".into(),
-            contact_sales: "Contact sales".into(),
-            signup_url: None,
-            sales_url: None,
-        }
-    }
 }

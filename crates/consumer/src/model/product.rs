@@ -10,6 +10,11 @@ use super::api::{Promotion, Status};
 use super::ids::Slug;
 use super::money::{Percent, Price};
 
+/// What a product is: a `frontend` built on an API (it needs the API's subscription); a `kit`
+/// (a one-time download); an `addon` sold beside a subscription; a `bundle` of components at a
+/// computed, discounted price; a `subscription` (a recurring product that is not an API: a
+/// membership, a micro-SaaS app, a newsletter); or a `service` (work sold by the hour, per unit
+/// or per project, at a stated price or a quoted range).
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
@@ -19,6 +24,8 @@ pub enum ProductKind {
     Kit,
     Addon,
     Bundle,
+    Subscription,
+    Service,
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
@@ -49,9 +56,15 @@ pub struct Product {
     /// to sales.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub checkout: Option<String>,
+    /// Sold through sales, not a checkout: the page leads to the contact link, and any price
+    /// shown is where it starts (`From $1,990.00 — contact us`). A bundle's price is still
+    /// computed from its components.
+    #[serde(default, skip_serializing_if = "super::api::is_false")]
+    pub contact_sales: bool,
 }
 
-/// One-time (kits, frontends) and/or recurring prices.
+/// One-time (kits, frontends) and/or recurring prices; for services, a price per unit of work
+/// and a quoted range.
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ProductPrice {
@@ -61,11 +74,75 @@ pub struct ProductPrice {
     pub monthly: Option<Price>,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub yearly: Option<Price>,
+    /// A one-time setup or onboarding fee, charged once with the first payment.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub setup: Option<Price>,
+    /// A price per unit of work: `{ price = { USD = "150" }, up_to = { USD = "300" }, unit =
+    /// "hour" }` is `$150.00–$300.00 / hour`; without `up_to`, exactly `$150.00 / hour`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub per_unit: Option<UnitPrice>,
+    /// A quoted one-time price: `{ from = { USD = "99" }, to = { USD = "499" } }` is
+    /// `$99.00–$499.00`; without `to`, `From $99.00`. What a customer pays is agreed per
+    /// order, so no rule treats it as a charge.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub range: Option<PriceRange>,
+}
+
+/// A price per unit of work (an hour, a page, a seat-day).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UnitPrice {
+    /// The price per unit, or the low end of its range.
+    pub price: Price,
+    /// The high end, for a range (`$150–300 / hour`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub up_to: Option<Price>,
+    /// What one unit is, like `hour` or `page`.
+    #[schemars(length(min = 1))]
+    pub unit: String,
+}
+
+/// A quoted price: where it starts, and where it ends if stated.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PriceRange {
+    pub from: Price,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub to: Option<Price>,
 }
 
 impl ProductPrice {
     pub fn is_empty(&self) -> bool {
-        self.one_time.is_none() && self.monthly.is_none() && self.yearly.is_none()
+        self.one_time.is_none()
+            && self.monthly.is_none()
+            && self.yearly.is_none()
+            && self.per_unit.is_none()
+            && self.range.is_none()
+    }
+
+    /// Every stated amount with its field path under `price` (`monthly`, `per_unit.up_to`, …):
+    /// what currency and sign checks walk.
+    pub fn all(&self) -> Vec<(&'static str, &Price)> {
+        let mut out = Vec::new();
+        let fields = [
+            ("one_time", self.one_time.as_ref()),
+            ("monthly", self.monthly.as_ref()),
+            ("yearly", self.yearly.as_ref()),
+            ("setup", self.setup.as_ref()),
+            ("per_unit.price", self.per_unit.as_ref().map(|u| &u.price)),
+            (
+                "per_unit.up_to",
+                self.per_unit.as_ref().and_then(|u| u.up_to.as_ref()),
+            ),
+            ("range.from", self.range.as_ref().map(|r| &r.from)),
+            ("range.to", self.range.as_ref().and_then(|r| r.to.as_ref())),
+        ];
+        for (path, price) in fields {
+            if let Some(p) = price {
+                out.push((path, p));
+            }
+        }
+        out
     }
 }
 
