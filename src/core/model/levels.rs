@@ -77,6 +77,7 @@ rule_names! {
     GrossMargin = "R0205" "gross-margin",
     BundlePrice = "R0206" "bundle-price",
     MaxDiscount = "R0207" "max-discount",
+    PriceRange = "R0208" "price-range",
     PromotionExpired = "R0301" "promotion-expired",
     PromotionWindow = "R0302" "promotion-window",
     PromotionTarget = "R0303" "promotion-target",

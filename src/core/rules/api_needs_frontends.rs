@@ -10,9 +10,10 @@ pub static RULE: Rule = Rule {
     summary: "a live API with fewer than 2 live frontend products cannot launch",
     explanation: "\
 The business sells APIs through the frontends built on them: an API goes live with at least
-two live frontend products that require it, so its page has something to offer. A catalog
-that sells no frontend products at all is not checked; any other business whose model differs
-sets this rule to `allow` in core.
+two live frontend products that require it, so its page has something to offer. Only projects
+of `kind = \"api\"` (the default) are checked — a membership, software or managed service sells
+itself — and a catalog that sells no frontend products at all is not checked; any other
+business whose model differs sets this rule to `allow` in core.
 
 Bad:
     # shop-api is live, and only shop-front requires it
@@ -28,7 +29,7 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         return;
     }
     for (plan, api) in cx.apis() {
-        if api.status != Status::Live {
+        if api.status != Status::Live || !api.kind.is_api() {
             continue;
         }
         let fronts: Vec<_> = cx
@@ -99,5 +100,25 @@ mod tests {
             "status = \"draft\"",
         );
         assert_eq!(run(&RULE, &one).len(), 1);
+    }
+
+    #[test]
+    fn a_project_that_is_not_an_api_is_not_checked() {
+        let one = edit(
+            "plans/products/shop-admin.toml",
+            "status = \"live\"",
+            "status = \"draft\"",
+        );
+        assert_eq!(run(&RULE, &one).len(), 1);
+        let membership: Vec<(String, String)> = one
+            .into_iter()
+            .map(|(p, t)| (p, t.replace("[api]\n", "[api]\nkind = \"membership\"\n")))
+            .collect();
+        assert!(
+            membership
+                .iter()
+                .any(|(_, t)| t.contains("kind = \"membership\""))
+        );
+        assert!(run(&RULE, &membership).is_empty());
     }
 }

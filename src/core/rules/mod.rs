@@ -14,6 +14,7 @@ mod max_discount;
 mod notice_period;
 mod price_currency;
 mod price_guardrail;
+mod price_range;
 mod promotion_expired;
 mod promotion_stacking;
 mod promotion_target;
@@ -64,6 +65,7 @@ pub static RULES: &[&Rule] = &[
     &gross_margin::RULE,
     &bundle_price::RULE,
     &max_discount::RULE,
+    &price_range::RULE,
     &promotion_expired::RULE,
     &promotion_window::RULE,
     &promotion_target::RULE,
