@@ -622,3 +622,47 @@ fn every_page_has_an_icon_and_says_whether_prices_include_tax() {
         "{page}"
     );
 }
+
+/// Every business shape in a real browser: the currency switch, each kind's buy button, and an
+/// axe-core audit of every page of three sites (kinds and currencies, German, Hindi).
+#[test]
+fn business_shapes_currency_switch_and_accessibility_in_a_real_browser() {
+    let mut sites = Vec::new();
+    let dirs: Vec<tempfile::TempDir> = [
+        "site-kinds-services-currencies",
+        "site-locale-de",
+        "site-locale-hi",
+    ]
+    .iter()
+    .map(|case| {
+        let dir = tempfile::tempdir().unwrap();
+        common::copy_dir(
+            &repo().join("tests/cases").join(case).join("in"),
+            dir.path(),
+        );
+        let build = plancat(
+            dir.path(),
+            &[
+                "build",
+                "--now",
+                "2026-01-01T00:00:00Z",
+                "--effective-from",
+                "2026-01-01T00:00:00Z",
+            ],
+        );
+        assert!(build.status.success(), "{case}: {}", stderr(&build));
+        dir
+    })
+    .collect();
+    for d in &dirs {
+        sites.push(d.path().join("out/site"));
+    }
+    let args: Vec<&std::path::Path> = sites.iter().map(|p| p.as_path()).collect();
+    let out = node("business.mjs", &args);
+    assert!(
+        out.status.success(),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+}
