@@ -24,7 +24,7 @@ export const MAX_FILE_BYTES = 16 * 1024 * 1024;
 /// How long one HTTP request may take.
 const TIMEOUT_MS = 10_000;
 
-const KINDS = ["api", "frontend", "kit", "addon", "bundle"];
+const KINDS = ["api", "frontend", "kit", "addon", "bundle", "subscription", "service"];
 const BUMPS = ["patch", "minor", "major"];
 
 /// Why a snapshot could not be had. `final` errors are the ledger's verified answer (unknown

@@ -36,7 +36,7 @@ MAX_FILE_BYTES = 16 * 1024 * 1024
 # How long one HTTP request may take, in seconds.
 TIMEOUT = 10
 
-KINDS = ("api", "frontend", "kit", "addon", "bundle")
+KINDS = ("api", "frontend", "kit", "addon", "bundle", "subscription", "service")
 BUMPS = ("patch", "minor", "major")
 
 FINAL = ("unknown-slug", "nothing-in-force")
