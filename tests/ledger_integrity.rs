@@ -141,21 +141,22 @@ fn a_deleted_ledger_folder_is_never_republished_under_the_same_version() {
     inputs.ledger.retain(|k, _| !k.starts_with(&prefix));
     let v = build::verify(&inputs.ledger);
     let missing = format!(
-        "`out/snapshots/{SLUG}/` is missing, but versions up to 1.0.0 of `{SLUG}` were published"
+        "`out/snapshots/{SLUG}/` is missing, but versions up to 1.0.1 of `{SLUG}` were published"
     );
     let d = v
         .diags
         .iter()
         .find(|d| d.message == missing)
         .expect("the missing folder is reported");
-    // The bundles computed from it are reported too: their source is gone.
-    assert_eq!(v.diags.len(), 3, "{:?}", v.diags);
+    // The bundles' live versions computed from it are reported too (two bundles, two live
+    // versions each): their source is gone.
+    assert_eq!(v.diags.len(), 5, "{:?}", v.diags);
     assert!(
         d.help
             .as_deref()
             .is_some_and(|h| h.contains("git checkout -- out/snapshots/shopcore-commerce-api"))
     );
-    // `build` refuses: nothing is published, least of all a new 1.0.0 with other bytes.
+    // `build` refuses: nothing is published, least of all a new 1.0.1 with other bytes.
     let a = build::build(&inputs);
     assert!(a.has_errors());
     assert!(
@@ -212,8 +213,8 @@ fn a_live_bundle_computed_from_a_withdrawn_price_fails_verify() {
     assert_eq!(
         y.dependents,
         [
-            "commerce-launch-bundle 1.0.1: 1.0.0 is in force at 2026-12-01T00:00:00Z",
-            "commerce-marketplace-bundle 1.0.1: 1.0.0 is in force at 2026-12-01T00:00:00Z",
+            "commerce-launch-bundle 1.0.1: 1.0.2 is in force at 2026-12-01T00:00:00Z",
+            "commerce-marketplace-bundle 1.0.1: 1.0.2 is in force at 2026-12-01T00:00:00Z",
         ]
     );
     let mut after = inputs.ledger.clone();

@@ -61,10 +61,10 @@ fn yank_falls_back_to_rollback_to_and_undo_restores() {
     assert!(o.status.success(), "{}", stderr(&o));
     assert_eq!(
         stderr(&o),
-        "      Yanked aurora-storefront 1.1.0: 1.0.0 is in force at 2026-12-02T00:00:00Z\n      \
-               Yanked commerce-launch-bundle 1.1.0: 1.0.1 is in force at 2026-12-02T00:00:00Z (computed from it)\n"
+        "      Yanked aurora-storefront 1.1.0: 1.0.1 is in force at 2026-12-02T00:00:00Z\n      \
+               Yanked commerce-launch-bundle 1.1.0: 1.0.2 is in force at 2026-12-02T00:00:00Z (computed from it)\n"
     );
-    assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.0.0");
+    assert_eq!(resolve(dir.path(), "2026-12-02T00:00:00Z"), "1.0.1");
 
     // Only indexes changed — the slug's, the bundle's computed from it (withdrawn with it),
     // and the catalog index, which records their hashes; every snapshot file is the same.
@@ -84,7 +84,7 @@ fn yank_falls_back_to_rollback_to_and_undo_restores() {
     let bundle: serde_json::Value =
         serde_json::from_slice(&after["commerce-launch-bundle/index.json"]).unwrap();
     assert_eq!(
-        bundle["versions"][2]["yanked"],
+        bundle["versions"][3]["yanked"],
         serde_json::json!({
             "reason": "computed from aurora-storefront 1.1.0, withdrawn: wrong price",
             "at": "2026-12-02T00:00:00Z",
@@ -94,7 +94,7 @@ fn yank_falls_back_to_rollback_to_and_undo_restores() {
     let index: serde_json::Value =
         serde_json::from_slice(&after["aurora-storefront/index.json"]).unwrap();
     assert_eq!(
-        index["versions"][1]["yanked"],
+        index["versions"][2]["yanked"],
         serde_json::json!({"reason": "wrong price", "at": "2026-12-02T00:00:00Z"})
     );
     assert!(plancat(dir.path(), &["verify"]).status.success());
@@ -165,7 +165,7 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
         &["build", "--effective-from", "2026-12-03T00:00:00Z"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    // 7499 is dearer than 6999 (1.1.0) but the fallback is 1.0.0: the next number is still
+    // 7499 is dearer than 6999 (1.1.0) but the fallback is 1.0.1: the next number is still
     // above every published one.
     assert!(
         stderr(&o).contains("Published aurora-storefront 2.0.0"),
@@ -181,7 +181,7 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
     )
     .unwrap();
     assert_eq!(
-        index["versions"][2]["rollback_to"], "1.0.0",
+        index["versions"][3]["rollback_to"], "1.0.1",
         "the withdrawn 1.1.0 is skipped"
     );
 }
@@ -205,7 +205,7 @@ fn yank_errors_are_clear() {
     assert_eq!(o.status.code(), Some(1));
     assert_eq!(
         stderr(&o),
-        "error: `aurora-storefront` has no version 9.9.9 (published: 1.0.0, 1.1.0)\n"
+        "error: `aurora-storefront` has no version 9.9.9 (published: 1.0.0, 1.0.1, 1.1.0)\n"
     );
     let o = plancat(
         dir.path(),
@@ -237,7 +237,7 @@ fn resolve_prints_the_verified_snapshot_in_force() {
     );
     assert!(o.status.success(), "{}", stderr(&o));
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(printed["plan_version"], "1.0.0");
+    assert_eq!(printed["plan_version"], "1.0.1");
     let o = plancat(
         dir.path(),
         &[
@@ -316,7 +316,7 @@ fn grandfathered_versions_reach_existing_subscribers_later() {
             .to_string()
     };
     assert_eq!(v("2026-12-15T00:00:00Z", Audience::New), "2.0.0");
-    assert_eq!(v("2026-12-15T00:00:00Z", Audience::Existing), "1.0.0");
+    assert_eq!(v("2026-12-15T00:00:00Z", Audience::Existing), "1.0.1");
     assert_eq!(v("2027-01-15T00:00:00Z", Audience::Existing), "2.0.0");
     let o = plancat(
         dir.path(),
@@ -329,7 +329,7 @@ fn grandfathered_versions_reach_existing_subscribers_later() {
         ],
     );
     let printed: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
-    assert_eq!(printed["plan_version"], "1.0.0");
+    assert_eq!(printed["plan_version"], "1.0.1");
 }
 
 #[test]
@@ -373,7 +373,7 @@ fn the_example_consumer_runs_on_the_shipped_ledger() {
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
     let out = String::from_utf8(o.stdout).unwrap();
     assert!(
-        out.contains("shopcore-commerce-api 1.0.0 for New subscribers at 2026-12-01T00:00:00Z"),
+        out.contains("shopcore-commerce-api 1.0.1 for New subscribers at 2026-12-01T00:00:00Z"),
         "{out}"
     );
     assert!(

@@ -417,9 +417,10 @@ fn versions_schedules_grandfathering_and_withdrawals_resolve_as_in_rust(lang: La
     };
     let aurora = "aurora-storefront";
     assert_eq!(version(aurora, moments[0], false), None);
-    assert_eq!(version(aurora, moments[2], false).as_deref(), Some("1.0.0"));
+    assert_eq!(version(aurora, moments[1], false).as_deref(), Some("1.0.0"));
+    assert_eq!(version(aurora, moments[2], false).as_deref(), Some("1.0.1"));
     assert_eq!(version(aurora, moments[4], false).as_deref(), Some("2.0.0"));
-    assert_eq!(version(aurora, moments[5], true).as_deref(), Some("1.0.0"));
+    assert_eq!(version(aurora, moments[5], true).as_deref(), Some("1.0.1"));
     assert_eq!(version(aurora, moments[6], true).as_deref(), Some("2.0.0"));
 
     // A scheduled version is cached ahead of its moment (the withdrawn one is not), so it still
@@ -441,7 +442,7 @@ fn versions_schedules_grandfathering_and_withdrawals_resolve_as_in_rust(lang: La
     drop(site.nginx.take());
     for (at, existing) in [
         ("2026-12-04T00:00:00Z", false), // 2.0.0
-        ("2027-01-04T00:00:00Z", true),  // still 1.0.0 for existing subscribers
+        ("2027-01-04T00:00:00Z", true),  // still 1.0.1 for existing subscribers
         ("2027-01-05T00:00:00Z", true),  // 2.0.0
     ] {
         let mut args = vec!["--at", at, "--cache", dir];
@@ -470,8 +471,8 @@ fn forge_withdrawal(site: &Site, index: &str) {
 
 fn files_failing_verification_are_refused_as_rust_refuses_them(lang: Lang) {
     let Some(site) = Site::example() else { return };
-    let slug = "commerce-launch-bundle"; // 1.0.1 is in force at EXAMPLE_AT
-    let snapshot = format!("{slug}/1.0.1.json");
+    let slug = "commerce-launch-bundle"; // 1.0.2 is in force at EXAMPLE_AT
+    let snapshot = format!("{slug}/1.0.2.json");
     let index = format!("{slug}/index.json");
     let pristine = tree(&site.served(""));
     let want = site.plancat_resolve(slug, EXAMPLE_AT, false);
@@ -495,7 +496,7 @@ fn files_failing_verification_are_refused_as_rust_refuses_them(lang: Lang) {
             "the snapshot's content, with every file hash above it rewritten",
             Box::new(|s| {
                 s.edit(&snapshot, "ShopCore Labs", "ShopCore Lab$");
-                s.reseal_file(slug, "1.0.1");
+                s.reseal_file(slug, "1.0.2");
             }),
         ),
         (
@@ -505,18 +506,19 @@ fn files_failing_verification_are_refused_as_rust_refuses_them(lang: Lang) {
         (
             "a date in the slug index, with its hash in the catalog index rewritten",
             Box::new(|s| {
-                s.edit(&index, "2026-11-29T00:00:00Z", "2026-11-28T00:00:00Z");
+                // 1.0.2's date moved before 1.0.1's.
+                s.edit(&index, "2026-11-30T00:00:00Z", "2026-11-28T00:00:00Z");
                 s.reseal_index(slug);
             }),
         ),
         (
             "a slug index naming a file elsewhere",
             Box::new(|s| {
-                // The very bytes of 1.0.1, elsewhere on the host: only the name gives it away.
+                // The very bytes of 1.0.2, elsewhere on the host: only the name gives it away.
                 std::fs::copy(s.served(&snapshot), s.served("../elsewhere.json")).unwrap();
                 s.edit(
                     &index,
-                    "\"file\": \"1.0.1.json\"",
+                    "\"file\": \"1.0.2.json\"",
                     "\"file\": \"../../elsewhere.json\"",
                 );
                 s.reseal_index(slug);
@@ -538,7 +540,7 @@ fn files_failing_verification_are_refused_as_rust_refuses_them(lang: Lang) {
             "another plan's snapshot in the slug's place, with every hash above it rewritten",
             Box::new(|s| {
                 // 1.0.0 of the bundle becomes 1.0.0 of aurora-storefront (same dates), and
-                // 1.0.1 is withdrawn so that it is the one in force.
+                // 1.0.1 and 1.0.2 are withdrawn so that it is the one in force.
                 let aurora = s.served("aurora-storefront/1.0.0.json");
                 std::fs::copy(&aurora, s.served(&format!("{slug}/1.0.0.json"))).unwrap();
                 let theirs: serde_json::Value =
@@ -556,6 +558,7 @@ fn files_failing_verification_are_refused_as_rust_refuses_them(lang: Lang) {
                     first["file_sha256"].as_str().unwrap(),
                     &consumer::hash::file_sha256(&std::fs::read(&aurora).unwrap()),
                 );
+                forge_withdrawal(s, &index);
                 forge_withdrawal(s, &index);
                 s.reseal_index(slug);
             }),
@@ -659,7 +662,7 @@ fn the_cache_revalidates_never_refetches_and_falls_back_to_the_last_verified_sna
         return;
     };
     let slug = "commerce-launch-bundle";
-    let snapshot = format!("{slug}/1.0.1.json");
+    let snapshot = format!("{slug}/1.0.2.json");
     let index = format!("{slug}/index.json");
     let cache = tempfile::tempdir().unwrap();
     let dir = cache.path().to_str().unwrap();
@@ -691,7 +694,7 @@ fn the_cache_revalidates_never_refetches_and_falls_back_to_the_last_verified_sna
         [
             ".etags/commerce-launch-bundle/index.json",
             ".etags/index.json",
-            "commerce-launch-bundle/1.0.1.json",
+            "commerce-launch-bundle/1.0.2.json",
             "commerce-launch-bundle/index.json",
             "index.json",
         ]
@@ -759,7 +762,7 @@ fn the_cache_revalidates_never_refetches_and_falls_back_to_the_last_verified_sna
     );
     std::fs::write(
         site.served(&snapshot),
-        &cached["commerce-launch-bundle/1.0.1.json"],
+        &cached["commerce-launch-bundle/1.0.2.json"],
     )
     .unwrap();
 

@@ -141,7 +141,7 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_its_plan_and_its_de
         published,
         [
             "commerce-launch-bundle 2.0.0",
-            "commerce-marketplace-bundle 1.0.2",
+            "commerce-marketplace-bundle 1.0.3",
             "shopcore-commerce-api 2.0.0"
         ]
     );
@@ -154,7 +154,7 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_its_plan_and_its_de
     assert_eq!(a.publications[1].bump, Some(Bump::Patch));
     assert_eq!(
         a.publications[1].reasons,
-        ["PATCH: computed from `marketstall-multivendor` 1.0.0, `shopcore-commerce-api` 2.0.0"]
+        ["PATCH: computed from `marketstall-multivendor` 1.0.1, `shopcore-commerce-api` 2.0.0"]
     );
     // Each bundle records the exact versions its price came from.
     let sources: Vec<String> = a.publications[0]
@@ -166,7 +166,7 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_its_plan_and_its_de
         .collect();
     assert_eq!(
         sources,
-        ["aurora-storefront 1.0.0", "shopcore-commerce-api 2.0.0"]
+        ["aurora-storefront 1.0.1", "shopcore-commerce-api 2.0.0"]
     );
     let written: Vec<&str> = a.changes.keys().map(String::as_str).collect();
     assert_eq!(
@@ -174,7 +174,7 @@ fn a_price_increase_is_a_typed_major_change_that_republishes_its_plan_and_its_de
         [
             "commerce-launch-bundle/2.0.0.json",
             "commerce-launch-bundle/index.json",
-            "commerce-marketplace-bundle/1.0.2.json",
+            "commerce-marketplace-bundle/1.0.3.json",
             "commerce-marketplace-bundle/index.json",
             "index.json",
             "shopcore-commerce-api/2.0.0.json",

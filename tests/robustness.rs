@@ -402,7 +402,7 @@ fn a_site_write_that_fails_after_publishing_says_what_was_published() {
     assert_eq!(o.status.code(), Some(2));
     let err = stderr(&o);
     assert!(
-        err.contains("Published shopcore-commerce-api 1.0.1 (PATCH: changed `catalog.trust_note`)"),
+        err.contains("Published shopcore-commerce-api 1.0.2 (PATCH: changed `catalog.trust_note`)"),
         "{err}"
     );
     assert!(

@@ -308,11 +308,11 @@ fn current_resolves_the_version_in_force_around_a_schedule_and_a_withdrawal() {
     };
     let before = at("2027-02-01T00:00:00Z", "new");
     assert_eq!(before.status, 200, "{}", before.text());
-    assert_eq!(before.header("x-plancat-version"), Some("1.0.0"));
+    assert_eq!(before.header("x-plancat-version"), Some("1.0.1"));
     assert_eq!(before.header("cache-control"), Some("public, max-age=5"));
     assert_eq!(
         before.header("content-location"),
-        Some("/snapshots/shopcore-commerce-api/1.0.0.json")
+        Some("/snapshots/shopcore-commerce-api/1.0.1.json")
     );
     let after = at("2027-03-01T00:00:00Z", "new");
     assert_eq!(after.header("x-plancat-version"), Some("1.1.0"));
@@ -356,7 +356,7 @@ fn current_resolves_the_version_in_force_around_a_schedule_and_a_withdrawal() {
     s.wait_for(
         "/snapshots/shopcore-commerce-api/current?at=2027-03-01T00:00:00Z",
         "the withdrawn version falls back",
-        |r| r.header("x-plancat-version") == Some("1.0.0"),
+        |r| r.header("x-plancat-version") == Some("1.0.1"),
     );
 }
 

@@ -73,8 +73,8 @@ fn another_plans_snapshot_under_a_slug_is_refused() {
     let (_d, dir) = ledger();
     // B's verified index and snapshot, moved under A's name: every hash still matches.
     std::fs::copy(
-        dir.join(B).join("1.0.0.json"),
-        dir.join(A).join("1.0.0.json"),
+        dir.join(B).join("1.0.1.json"),
+        dir.join(A).join("1.0.1.json"),
     )
     .unwrap();
     std::fs::copy(
@@ -116,13 +116,13 @@ fn the_catalog_index_cannot_point_a_slug_at_another_index() {
 fn an_index_cannot_name_a_file_outside_its_folder() {
     for name in [
         "/dev/zero",
-        "../bookwise-bookstore/1.0.0.json",
-        "1.0.0.json/..",
+        "../bookwise-bookstore/1.0.1.json",
+        "1.0.1.json/..",
     ] {
         let (_d, dir) = ledger();
         edit(
             &dir.join(A).join("index.json"),
-            "\"file\": \"1.0.0.json\"",
+            "\"file\": \"1.0.1.json\"",
             &format!("\"file\": \"{name}\""),
         );
         rehash(&dir, A);
@@ -134,7 +134,7 @@ fn an_index_cannot_name_a_file_outside_its_folder() {
 #[test]
 fn a_fifo_in_place_of_a_snapshot_is_an_error_not_a_hang() {
     let (_d, dir) = ledger();
-    let snapshot = dir.join(A).join("1.0.0.json");
+    let snapshot = dir.join(A).join("1.0.1.json");
     std::fs::remove_file(&snapshot).unwrap();
     let made = std::process::Command::new("mkfifo")
         .arg(&snapshot)

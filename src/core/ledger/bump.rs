@@ -343,7 +343,13 @@ fn in_promotion(path: &[String]) -> bool {
 
 /// `tiers.growth`, `tiers.growth.quotas.calls`: an entry of a keyed collection.
 fn is_keyed_entry(path: &[String]) -> bool {
-    path.len() >= 2 && KEYED.iter().any(|(k, _)| path[path.len() - 2] == *k)
+    path.len() >= 2 && is_collection(path, path.len() - 2)
+}
+
+/// Whether `path[i]` names a keyed collection of the plan (tiers, quotas, features, …) — not
+/// the catalog's settings of the same name (`catalog.features` are display names: copy).
+fn is_collection(path: &[String], i: usize) -> bool {
+    path.first().is_none_or(|s| s != "catalog") && KEYED.iter().any(|(k, _)| path[i] == *k)
 }
 
 /// `…price.monthly.INR`: an amount in one currency.
@@ -361,7 +367,10 @@ fn subject(path: &[String]) -> String {
     let mut parts = Vec::new();
     let mut i = 0;
     while i + 1 < path.len() {
-        if let Some((_, name)) = KEYED.iter().find(|(k, _)| path[i] == *k) {
+        if let Some((_, name)) = KEYED
+            .iter()
+            .find(|(k, _)| is_collection(path, i) && path[i] == *k)
+        {
             parts.push(format!("{name} `{}`", path[i + 1]));
             i += 2;
         } else {
@@ -386,10 +395,9 @@ fn describe(path: &[String]) -> String {
     let field: Vec<&str> = path
         .iter()
         .enumerate()
-        .filter(|(i, s)| {
-            let is_collection = KEYED.iter().any(|(k, _)| *s == k);
-            let is_entry_id = *i > 0 && KEYED.iter().any(|(k, _)| path[i - 1] == *k);
-            !is_collection && !is_entry_id
+        .filter(|(i, _)| {
+            let is_entry_id = *i > 0 && is_collection(path, i - 1);
+            !is_collection(path, *i) && !is_entry_id
         })
         .map(|(_, s)| s.as_str())
         .collect();
@@ -616,5 +624,41 @@ mod tests {
         private["tiers"]["growth"]["price"]["contact_sales"] = json!(true);
         assert_eq!(kinds(&public, &private), [ChangeKind::PriceWithdrawn]);
         assert_eq!(kinds(&private, &public), [ChangeKind::PricePublished]);
+    }
+
+    #[test]
+    fn the_catalogs_feature_names_are_copy_not_entitlements() {
+        let old = json!({ "catalog": { "brand": "A", "features": { "sla": { "name": "SLA" } } } });
+        let renamed = json!({ "catalog": { "brand": "A", "features": { "sla": { "name": "Support SLA" } } } });
+        assert_eq!(
+            classify(&old, &renamed),
+            Some((
+                Bump::Patch,
+                vec!["PATCH: changed `catalog.features.sla.name`".to_string()]
+            ))
+        );
+        let two = json!({ "catalog": { "brand": "A", "features": { "sla": { "name": "SLA" }, "sso": { "name": "SSO" } } } });
+        assert_eq!(
+            classify(&two, &old),
+            Some((
+                Bump::Patch,
+                vec!["PATCH: removed `catalog.features.sso`".to_string()]
+            ))
+        );
+        let none = json!({ "catalog": { "brand": "A" } });
+        assert_eq!(
+            classify(&old, &none),
+            Some((
+                Bump::Patch,
+                vec!["PATCH: removed `catalog.features`".to_string()]
+            ))
+        );
+        assert_eq!(
+            classify(&none, &old),
+            Some((
+                Bump::Patch,
+                vec!["PATCH: added `catalog.features`".to_string()]
+            ))
+        );
     }
 }
