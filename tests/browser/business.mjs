@@ -73,6 +73,8 @@ try {
     check(await text(current) === 'EUR', `${width}px: EUR is marked as current after the switch`);
     check((await text(page.locator('.foot-meta'))).includes('Prices in EUR'), `${width}px: the footer says the prices are in euros`);
     check(!(await page.locator('main').innerText()).includes('$'), `${width}px: no dollar amount is left on the euro page`);
+    const eurMonthly = member.locator('a[data-checkout="monthly"]');
+    check(await eurMonthly.getAttribute('href') === 'https://pay.guildhall.example/eur/member-monthly', `${width}px: the euro page's monthly button is the euro payment link`);
     await Promise.all([page.waitForURL(/\/plans\/guild-membership\/index\.html$/),
       page.locator('nav.currencies a', { hasText: 'USD' }).click()]);
     check(!page.url().includes('/eur/'), `${width}px: the switch leads back to the dollar page`);

@@ -113,12 +113,9 @@ pub fn check_urls(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagnosti
                 );
             for (base, c) in checkouts {
                 if let Some(c) = c {
-                    fields.push((
-                        format!("{base}.checkout.monthly"),
-                        c.monthly.as_ref(),
-                        false,
-                    ));
-                    fields.push((format!("{base}.checkout.yearly"), c.yearly.as_ref(), false));
+                    for (at, url) in c.links() {
+                        fields.push((format!("{base}.checkout.{at}"), Some(url), false));
+                    }
                 }
             }
         }

@@ -165,6 +165,8 @@ pub struct FeatureView {
     /// Whether the page shows the value after the name (a limit, not a plain on/off).
     pub has_value: bool,
     pub included: bool,
+    /// The catalog's group heading, on the first feature of each group (in list order).
+    pub group_start: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -472,10 +474,11 @@ impl<'a> Catalog<'a> {
                         } else {
                             m.fill("available_on", &[("tiers", &tiers.join(", "))])
                         },
-                        checkout: a
-                            .checkout
-                            .as_ref()
-                            .and_then(|c| c.monthly.clone().or_else(|| c.yearly.clone())),
+                        checkout: a.checkout.as_ref().and_then(|c| {
+                            c.url(self.cur, false)
+                                .or_else(|| c.url(self.cur, true))
+                                .cloned()
+                        }),
                         add_label: m.fill("add_addon", &[("name", &a.name)]),
                     }
                 })
@@ -521,8 +524,14 @@ impl<'a> Catalog<'a> {
                     (!stated.is_empty()).then(|| m.fill("from_contact_us", &[("price", &stated)]))
                 })
                 .flatten(),
-            checkout_monthly: t.checkout.as_ref().and_then(|c| c.monthly.clone()),
-            checkout_yearly: t.checkout.as_ref().and_then(|c| c.yearly.clone()),
+            checkout_monthly: t
+                .checkout
+                .as_ref()
+                .and_then(|c| c.url(self.cur, false).cloned()),
+            checkout_yearly: t
+                .checkout
+                .as_ref()
+                .and_then(|c| c.url(self.cur, true).cloned()),
             promotion: running(&api.promotions, self.at, Some(id.as_str())).map(|p| {
                 self.promotion_view(
                     p,
@@ -852,12 +861,24 @@ impl<'a> Catalog<'a> {
                         v,
                         Feature::Enabled(false) | Feature::Limit(Limit::Count(0))
                     ),
+                    group_start: info.and_then(|i| i.group.clone()),
                 };
                 (info.map_or(u32::MAX, |i| i.order), f, view)
             })
             .collect();
         out.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-        out.into_iter().map(|(_, _, v)| v).collect()
+        // A group's heading shows once, above its first feature.
+        let mut last: Option<String> = None;
+        out.into_iter()
+            .map(|(_, _, mut v)| {
+                let group = v.group_start.take();
+                if group.is_some() && group != last {
+                    v.group_start = group.clone();
+                }
+                last = group;
+                v
+            })
+            .collect()
     }
 
     /// What a yearly price saves against twelve monthly ones, never overstated: whole months

@@ -9,7 +9,7 @@ use schemars::{JsonSchema, Schema, SchemaGenerator, json_schema};
 use serde::{Deserialize, Deserializer, Serialize, Serializer, de};
 
 use super::ids::{Instant, Slug};
-use super::money::{Percent, Price};
+use super::money::{CurrencyCode, Percent, Price};
 
 #[derive(
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
@@ -124,7 +124,9 @@ pub struct Tier {
     pub checkout: Option<Checkout>,
 }
 
-/// Checkout URLs per billing interval: `checkout = { monthly = "https://…", yearly = "https://…" }`.
+/// Checkout URLs per billing interval: `checkout = { monthly = "https://…", yearly = "https://…" }`,
+/// and per currency where a currency the pages offer has its own payment links
+/// (`checkout.currencies.EUR = { monthly = "https://…" }`).
 #[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 #[schemars(extend("minProperties" = 1))]
@@ -135,6 +137,61 @@ pub struct Checkout {
     /// Where the yearly plan is bought.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub yearly: Option<String>,
+    /// Links for one currency, used on the pages in that currency; an interval a currency does
+    /// not name falls back to `monthly` / `yearly`.
+    #[serde(default, skip_serializing_if = "BTreeMap::is_empty")]
+    pub currencies: BTreeMap<CurrencyCode, CheckoutLinks>,
+}
+
+/// One currency's checkout links.
+#[derive(Clone, Debug, Default, PartialEq, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+#[schemars(extend("minProperties" = 1))]
+pub struct CheckoutLinks {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub monthly: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub yearly: Option<String>,
+}
+
+impl Checkout {
+    /// Where `interval` (`monthly` or `yearly`) is bought in `currency`: the currency's own link,
+    /// else the interval's.
+    pub fn url(&self, currency: CurrencyCode, yearly: bool) -> Option<&String> {
+        let own = self.currencies.get(&currency).and_then(|l| {
+            if yearly {
+                l.yearly.as_ref()
+            } else {
+                l.monthly.as_ref()
+            }
+        });
+        own.or(if yearly {
+            self.yearly.as_ref()
+        } else {
+            self.monthly.as_ref()
+        })
+    }
+
+    /// Every link with its path under `checkout` (`monthly`, `currencies.EUR.yearly`), for
+    /// URL checks.
+    pub fn links(&self) -> Vec<(String, &String)> {
+        let mut out: Vec<(String, &String)> = Vec::new();
+        out.extend(self.monthly.iter().map(|u| ("monthly".to_string(), u)));
+        out.extend(self.yearly.iter().map(|u| ("yearly".to_string(), u)));
+        for (c, l) in &self.currencies {
+            out.extend(
+                l.monthly
+                    .iter()
+                    .map(|u| (format!("currencies.{c}.monthly"), u)),
+            );
+            out.extend(
+                l.yearly
+                    .iter()
+                    .map(|u| (format!("currencies.{c}.yearly"), u)),
+            );
+        }
+        out
+    }
 }
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize, JsonSchema)]
