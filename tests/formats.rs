@@ -230,3 +230,227 @@ fn a_json_plan_file_may_name_its_schema_for_editors() {
         common::stderr(&bad)
     );
 }
+
+/// A catalog in a subfolder of its repository: GitHub annotations and SARIF name files from the
+/// repository root (so they land on the right lines of a pull request), human output from the
+/// directory plancat runs in — found above it, or below it with `--root`.
+#[test]
+fn paths_are_the_readers_in_a_catalog_below_the_repository_root() {
+    let repo_dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(repo_dir.path().join(".git")).unwrap();
+    let shop = repo_dir.path().join("catalogs/shop");
+    std::fs::create_dir_all(&shop).unwrap();
+    common::copy_dir(catalog().path(), &shop);
+    let plancat_in = |cwd: &Path, args: &[&str]| {
+        let o = std::process::Command::new(common::BIN)
+            .args(args)
+            .current_dir(cwd)
+            .env("NO_COLOR", "1")
+            .env("SOURCE_DATE_EPOCH", common::NOW_EPOCH)
+            .env_remove("GITHUB_WORKSPACE")
+            .output()
+            .unwrap();
+        (
+            String::from_utf8(o.stdout).unwrap(),
+            String::from_utf8(o.stderr).unwrap(),
+        )
+    };
+    let file = "plans/products/b-front.toml";
+    // From the repository root, with `--root`: every format names the file from there.
+    let (gh, _) = plancat_in(
+        repo_dir.path(),
+        &["--root", "catalogs/shop", "check", "--format", "github"],
+    );
+    assert!(
+        gh.contains(&format!("file=catalogs/shop/{file},line=7")),
+        "{gh}"
+    );
+    let (sarif, _) = plancat_in(
+        repo_dir.path(),
+        &["--root", "catalogs/shop", "check", "--format", "sarif"],
+    );
+    let v: serde_json::Value = serde_json::from_str(&sarif).unwrap();
+    let uris: Vec<&str> = v["runs"][0]["results"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter_map(|r| r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"].as_str())
+        .collect();
+    assert!(
+        uris.contains(&format!("catalogs/shop/{file}").as_str()),
+        "{uris:?}"
+    );
+    let (_, human) = plancat_in(repo_dir.path(), &["--root", "catalogs/shop", "check"]);
+    assert!(
+        human.contains(&format!("--> catalogs/shop/{file}:7:1")),
+        "{human}"
+    );
+    // From inside the catalog, found by walking up: human paths from here, annotations still
+    // from the repository root.
+    let products = shop.join("plans/products");
+    let (_, human) = plancat_in(&products, &["check"]);
+    assert!(human.contains("--> b-front.toml:7:1"), "{human}");
+    assert!(human.contains("--> ../projects/b-api.toml:"), "{human}");
+    let (gh, _) = plancat_in(&products, &["check", "--format", "github"]);
+    assert!(
+        gh.contains(&format!("file=catalogs/shop/{file},line=7")),
+        "{gh}"
+    );
+    // GitHub's workspace, when set, is the root annotations are relative to.
+    let o = std::process::Command::new(common::BIN)
+        .args(["check", "--format", "github"])
+        .current_dir(&shop)
+        .env("SOURCE_DATE_EPOCH", common::NOW_EPOCH)
+        .env("GITHUB_WORKSPACE", repo_dir.path().join("catalogs"))
+        .output()
+        .unwrap();
+    let gh = String::from_utf8(o.stdout).unwrap();
+    assert!(gh.contains(&format!("file=shop/{file},line=7")), "{gh}");
+}
+
+/// A run that cannot finish (exit 2) still writes one valid document in the machine format it
+/// was asked for: SARIF with a tool-execution notification, the JSON report with `error`, a
+/// GitHub error annotation — so a CI step never uploads an empty or broken report.
+#[test]
+fn a_run_that_cannot_finish_still_writes_a_valid_report() {
+    let missing = tempfile::tempdir().unwrap().path().join("no-such-catalog");
+    let run = |command: &str, format: &str| {
+        let o = plancat(&missing, &[command, "--format", format]);
+        (o.status.code(), String::from_utf8(o.stdout).unwrap())
+    };
+    for command in ["check", "build", "verify"] {
+        let (status, out) = run(command, "sarif");
+        assert_eq!(status, Some(2), "{command}");
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = schema(&repo().join("tests/fixtures/sarif-schema-2.1.0.json"))
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{command}: {errors:?}");
+        let invocation = &doc["runs"][0]["invocations"][0];
+        assert_eq!(invocation["executionSuccessful"], false);
+        let text = invocation["toolExecutionNotifications"][0]["message"]["text"]
+            .as_str()
+            .unwrap();
+        assert!(text.contains("does not exist"), "{text}");
+
+        let (status, out) = run(command, "json");
+        assert_eq!(status, Some(2));
+        let doc: serde_json::Value = serde_json::from_str(&out).unwrap();
+        let errors: Vec<String> = schema(&repo().join("schemas/diagnostics.schema.json"))
+            .iter_errors(&doc)
+            .map(|e| format!("{e} at {}", e.instance_path()))
+            .collect();
+        assert!(errors.is_empty(), "{command}: {errors:?}");
+        assert!(doc["error"].as_str().unwrap().contains("does not exist"));
+
+        let (status, out) = run(command, "github");
+        assert_eq!(status, Some(2));
+        assert!(
+            out.starts_with("::error title=plancat could not finish::"),
+            "{out}"
+        );
+    }
+}
+
+/// Every command that prints data has `--format json`: one document on stdout, and a failure
+/// is that document's `error` (exit 2), never human text alone.
+#[test]
+fn data_commands_print_one_json_document_with_their_errors_in_it() {
+    let dir = common::example_copy();
+    let json = |args: &[&str]| {
+        let o = plancat(dir.path(), args);
+        let doc: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+            panic!(
+                "{args:?}: not JSON ({e}): {}",
+                String::from_utf8_lossy(&o.stdout)
+            )
+        });
+        (o.status.code(), doc)
+    };
+    let (status, doc) = json(&[
+        "explain",
+        "shopcore-commerce-api",
+        "tiers.growth.price.monthly",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(0));
+    let entry = &doc["entries"][0];
+    assert_eq!(entry["path"], "api.tiers.growth.price.monthly.INR");
+    assert_eq!(entry["kind"], "set");
+    assert_eq!(
+        entry["set_at"]["file"],
+        "plans/projects/shopcore-commerce-api.toml"
+    );
+    assert_eq!(entry["set_at"]["layer"], "project");
+    let (status, doc) = json(&[
+        "explain",
+        "shopcore-commerce-api",
+        "api.tiers.growth.trial_days",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(0));
+    assert!(
+        doc["entries"][0]["kind"] == "set" || doc["entries"][0]["kind"] == "not_stated",
+        "{doc}"
+    );
+    let (status, doc) = json(&["explain", "nope", "--format", "json"]);
+    assert_eq!(status, Some(2));
+    assert!(
+        doc["error"].as_str().unwrap().contains("no plan `nope`"),
+        "{doc}"
+    );
+
+    let (status, doc) = json(&["rules", "--format", "json"]);
+    assert_eq!(status, Some(0));
+    let rules = doc["rules"].as_array().unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r["name"] == "tier-ladder" && r["default"] == "deny")
+    );
+    assert!(
+        doc["checks"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|c| c["code"] == "P0201")
+    );
+    let (status, doc) = json(&["rules", "nope", "--format", "json"]);
+    assert_eq!(status, Some(2));
+    assert!(doc["error"].as_str().unwrap().contains("no rule `nope`"));
+
+    let (status, doc) = json(&[
+        "yank",
+        "aurora-storefront",
+        "1.0.1",
+        "--reason",
+        "x",
+        "--at",
+        "2026-12-02T00:00:00Z",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(0), "{doc}");
+    assert_eq!(doc["action"], "withdrawn");
+    assert_eq!(doc["in_force"], "1.0.0 is in force at 2026-12-02T00:00:00Z");
+    let (status, doc) = json(&[
+        "yank",
+        "aurora-storefront",
+        "9.9.9",
+        "--reason",
+        "x",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(status, Some(1));
+    assert!(
+        doc["error"]
+            .as_str()
+            .unwrap()
+            .contains("has no version 9.9.9"),
+        "{doc}"
+    );
+}

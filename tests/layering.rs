@@ -18,7 +18,7 @@ const ORDER: &[&str] = &[
     // the ledger and the catalog
     "ledger", "rules", //
     // what is made of them
-    "pages", "diff", "explain", //
+    "pages", "diff", "explain", "types", //
     // the one entry point, and when a run may be skipped
     "build", "cache",
 ];

@@ -165,10 +165,11 @@ fn a_yanked_number_is_never_reused_and_rollback_skips_it() {
         &["build", "--effective-from", "2026-12-03T00:00:00Z"],
     );
     assert!(o.status.success(), "{}", stderr(&o));
-    // 7499 is dearer than 6999 (1.1.0) but the fallback is 1.0.1: the next number is still
-    // above every published one.
+    // 7499 is dearer than the withdrawn 6999 (1.1.0) but cheaper than 7999 (1.0.1), which is
+    // what subscribers have: a MINOR decrease — and the next number is still above every
+    // published one, the withdrawn 1.1.0 included.
     assert!(
-        stderr(&o).contains("Published aurora-storefront 2.0.0"),
+        stderr(&o).contains("Published aurora-storefront 1.2.0 (MINOR: price decrease on `price.one_time.INR`: 7999.00 → 7499.00)"),
         "{}",
         stderr(&o)
     );
@@ -379,5 +380,149 @@ fn the_example_consumer_runs_on_the_shipped_ledger() {
     assert!(
         out.contains("  growth: 6999.00 INR a month, 14 trial days"),
         "{out}"
+    );
+}
+
+/// Withdrawing the last version in force asks first: with no terminal to ask on, it needs
+/// `--yes`, and without it nothing changes.
+#[test]
+fn withdrawing_the_last_version_in_force_needs_yes() {
+    let dir = common::example_copy();
+    let at = "2026-12-02T00:00:00Z";
+    let yank = |version: &str, yes: bool| {
+        let mut args = vec![
+            "yank",
+            "aurora-storefront",
+            version,
+            "--reason",
+            "off sale",
+            "--at",
+            at,
+        ];
+        if yes {
+            args.push("--yes");
+        }
+        plancat(dir.path(), &args)
+    };
+    // 1.0.1 falls back to 1.0.0: no question.
+    let o = yank("1.0.1", false);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let before = tree(&dir.path().join("out/snapshots"));
+    let o = yank("1.0.0", false);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("aurora-storefront 1.0.0 is the last version of `aurora-storefront` in force at 2026-12-02T00:00:00Z: withdrawn, clients find none. Pass --yes to withdraw it anyway (nothing was changed)"),
+        "{}",
+        stderr(&o)
+    );
+    assert_eq!(
+        tree(&dir.path().join("out/snapshots")),
+        before,
+        "nothing changed"
+    );
+    let o = yank("1.0.0", true);
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("nothing is in force at 2026-12-02T00:00:00Z"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+/// An unknown slug is a usage error with the same exit status (2) in every command that takes
+/// one, and each names what it looked for.
+#[test]
+fn an_unknown_slug_exits_2_everywhere() {
+    let dir = common::example_copy();
+    for args in [
+        &["explain", "nope"][..],
+        &["resolve", "nope"],
+        &["yank", "nope", "1.0.0", "--reason", "x"],
+        &["diff", "nope"],
+    ] {
+        let o = plancat(dir.path(), args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+        assert!(stderr(&o).contains("`nope`"), "{args:?}: {}", stderr(&o));
+    }
+}
+
+/// After a withdrawal, a change is measured against what subscribers have — the version in
+/// force — not the withdrawn one: a withdrawn price change cannot come back as a PATCH, and
+/// putting the file back as it was in force publishes nothing.
+#[test]
+fn after_a_withdrawal_changes_are_measured_against_the_version_in_force() {
+    let dir = two_versions(); // aurora-storefront 1.1.0: 7999 → 6999 (MINOR)
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--reason",
+            "wrong price",
+            "--at",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    // The file still says 6999; only the copy changes. Against 1.1.0 that is copy (PATCH);
+    // against 1.0.1, in force, it is the price decrease again.
+    let p = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    let edited = text.replacen("[product.copy]\n", "[product.copy]\n# edited\n", 1);
+    let edited = edited.replacen("tagline = \"", "tagline = \"New: ", 1);
+    assert_ne!(edited, text);
+    std::fs::write(&p, &edited).unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-03T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("Published aurora-storefront 1.2.0 (MINOR: price decrease on `price.one_time.INR`: 7999.00 → 6999.00"),
+        "{}",
+        stderr(&o)
+    );
+    // Back to what is in force (1.2.0 now): nothing to publish.
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-04T00:00:00Z"],
+    );
+    assert!(stderr(&o).contains("0 published"), "{}", stderr(&o));
+}
+
+/// A plan put back exactly as the version in force after a withdrawal publishes nothing.
+#[test]
+fn reverting_to_the_version_in_force_after_a_withdrawal_publishes_nothing() {
+    let dir = two_versions();
+    let o = plancat(
+        dir.path(),
+        &[
+            "yank",
+            "aurora-storefront",
+            "1.1.0",
+            "--reason",
+            "wrong price",
+            "--at",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    let p = dir.path().join("plans/products/aurora-storefront.toml");
+    let text = std::fs::read_to_string(&p).unwrap();
+    std::fs::write(&p, text.replace("INR = \"6999\"", "INR = \"7999\"")).unwrap();
+    let o = plancat(
+        dir.path(),
+        &["build", "--effective-from", "2026-12-03T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(stderr(&o).contains("0 published"), "{}", stderr(&o));
+    assert!(
+        plancat(
+            dir.path(),
+            &["check", "--effective-from", "2026-12-03T00:00:00Z"]
+        )
+        .status
+        .success()
     );
 }

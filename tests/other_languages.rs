@@ -319,8 +319,9 @@ fn every_slug_resolves_to_what_plancat_resolve_prints(lang: Lang) {
 }
 
 /// A ledger with history: `aurora-storefront` 1.1.0 (a price decrease from 2026-12-01),
-/// withdrawn on 2026-12-02, then 2.0.0 (a price increase from 2026-12-03, reaching existing
-/// subscribers on 2027-01-05); the bundle computed from it follows, version for version.
+/// withdrawn on 2026-12-02, then 1.2.0 (from 2026-12-03, reaching existing subscribers on
+/// 2027-01-05: against 1.0.1, in force, 7499 is a smaller decrease); the bundle computed
+/// from it follows, version for version.
 fn with_history() -> tempfile::TempDir {
     let dir = example_copy();
     let root = dir.path();
@@ -370,9 +371,9 @@ fn versions_schedules_grandfathering_and_withdrawals_resolve_as_in_rust(lang: La
         "2026-11-22T00:00:00Z", // the first versions, exactly
         "2026-12-01T00:00:00Z", // aurora 1.1.0, withdrawn since: skipped
         "2026-12-02T12:00:00Z",
-        "2026-12-03T00:00:00Z", // 2.0.0 for new subscribers only
+        "2026-12-03T00:00:00Z", // 1.2.0 for new subscribers only
         "2027-01-04T23:59:59.999999999Z",
-        "2027-01-05T05:30:00+05:30", // 2.0.0 for everyone, written with an offset
+        "2027-01-05T05:30:00+05:30", // 1.2.0 for everyone, written with an offset
         "2027-06-01T00:00:00Z",
     ];
     let slugs = [
@@ -419,9 +420,9 @@ fn versions_schedules_grandfathering_and_withdrawals_resolve_as_in_rust(lang: La
     assert_eq!(version(aurora, moments[0], false), None);
     assert_eq!(version(aurora, moments[1], false).as_deref(), Some("1.0.0"));
     assert_eq!(version(aurora, moments[2], false).as_deref(), Some("1.0.1"));
-    assert_eq!(version(aurora, moments[4], false).as_deref(), Some("2.0.0"));
+    assert_eq!(version(aurora, moments[4], false).as_deref(), Some("1.2.0"));
     assert_eq!(version(aurora, moments[5], true).as_deref(), Some("1.0.1"));
-    assert_eq!(version(aurora, moments[6], true).as_deref(), Some("2.0.0"));
+    assert_eq!(version(aurora, moments[6], true).as_deref(), Some("1.2.0"));
 
     // A scheduled version is cached ahead of its moment (the withdrawn one is not), so it still
     // resolves when the host is down by then.
@@ -435,15 +436,15 @@ fn versions_schedules_grandfathering_and_withdrawals_resolve_as_in_rust(lang: La
     );
     let cached: Vec<String> = tree(cache.path()).into_keys().collect();
     assert!(
-        cached.contains(&"aurora-storefront/2.0.0.json".to_string())
+        cached.contains(&"aurora-storefront/1.2.0.json".to_string())
             && !cached.contains(&"aurora-storefront/1.1.0.json".to_string()),
         "{cached:?}"
     );
     drop(site.nginx.take());
     for (at, existing) in [
-        ("2026-12-04T00:00:00Z", false), // 2.0.0
+        ("2026-12-04T00:00:00Z", false), // 1.2.0
         ("2027-01-04T00:00:00Z", true),  // still 1.0.1 for existing subscribers
-        ("2027-01-05T00:00:00Z", true),  // 2.0.0
+        ("2027-01-05T00:00:00Z", true),  // 1.2.0
     ] {
         let mut args = vec!["--at", at, "--cache", dir];
         if existing {

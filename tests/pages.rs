@@ -398,11 +398,11 @@ fn catalog_urls_are_checked_where_they_are_set() {
     assert_eq!(o.status.code(), Some(1));
     let err = stderr(&o);
     assert!(
-        err.contains("error[P0603]: `catalog.base_url` `https://shopcore.example/?ref=1` has a query or fragment\n --> plans/core/00-defaults.toml:6:12"),
+        err.contains("error[P0603]: `catalog.base_url` `https://shopcore.example/?ref=1` has a query or fragment\n  --> plans/core/00-defaults.toml:10:12"),
         "{err}"
     );
     assert!(
-        err.contains("error[P0603]: `catalog.cta.sales_url` `javascript:alert(1)` uses the scheme `javascript:`\n  --> plans/core/00-defaults.toml:15:13"),
+        err.contains("error[P0603]: `catalog.cta.sales_url` `javascript:alert(1)` uses the scheme `javascript:`\n  --> plans/core/00-defaults.toml:19:13"),
         "{err}"
     );
 }

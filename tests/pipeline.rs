@@ -451,3 +451,35 @@ fn init_scaffolds_every_business_as_a_catalog_that_builds_clean() {
         common::stderr(&o)
     );
 }
+
+/// Every command explains itself with examples, and every option says what it does.
+#[test]
+fn every_command_and_option_has_help_with_examples() {
+    use clap::CommandFactory;
+    let cli = plancat::edge::cli::Cli::command();
+    let mut missing = Vec::new();
+    for sub in cli.get_subcommands() {
+        let name = sub.get_name();
+        let after = sub
+            .get_after_help()
+            .map(|h| h.to_string())
+            .unwrap_or_default();
+        if !after.contains("Examples:") {
+            missing.push(format!("`plancat {name}` has no examples"));
+        }
+        if sub.get_about().is_none() {
+            missing.push(format!("`plancat {name}` has no summary"));
+        }
+        for arg in sub.get_arguments() {
+            if arg.get_help().is_none() && arg.get_long_help().is_none() {
+                missing.push(format!("`plancat {name} {}` has no help", arg.get_id()));
+            }
+        }
+    }
+    for arg in cli.get_arguments() {
+        if arg.get_help().is_none() && arg.get_long_help().is_none() {
+            missing.push(format!("`plancat --{}` has no help", arg.get_id()));
+        }
+    }
+    assert!(missing.is_empty(), "{}", missing.join("\n"));
+}

@@ -60,8 +60,9 @@ fn every_plan_resolves_through_a_static_host_exactly_as_from_the_ledger() {
             );
         }
     }
+    // An unknown slug is a usage error (exit 2), as in every command.
     let unknown = resolve(dir.path(), "no-such-plan", &["--from", &nginx.base]);
-    assert_eq!(unknown.status.code(), Some(1));
+    assert_eq!(unknown.status.code(), Some(2));
     assert!(
         stderr(&unknown).contains("no plan `no-such-plan`"),
         "{}",

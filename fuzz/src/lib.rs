@@ -177,7 +177,7 @@ fn reports(diags: &[Diagnostic], sources: &Sources) {
             panic!("a diagnostic prints the control character {c:?} raw:\n{text}");
         }
     }
-    let json = formats::json(diags, sources);
+    let json = formats::json(diags, sources, &formats::as_is);
     if let Err(e) = serde_json::from_str::<serde_json::Value>(&json) {
         panic!("the JSON report is not JSON: {e}\n{json}");
     }

@@ -287,7 +287,9 @@ impl Analysis {
 
 /// `explain`: the applied value(s) at `path` of a plan and the layers behind each.
 pub enum Explained {
-    Text(String),
+    /// Every applied value under the path, with where it comes from (`explain::render` writes
+    /// them as text).
+    Entries(Vec<crate::core::explain::Entry>),
     /// The plan has errors: these, sorted, in `compiled.sources`.
     Broken(Compiled, Vec<Diagnostic>),
     /// No such plan or path: the message says what exists.
@@ -306,7 +308,7 @@ pub fn explain(plans: &[InputFile], slug: &str, path: &str) -> Explained {
     };
     let path = KeyPath::parse(path);
     match explain::explain(plan, path.segs(), &compiled.sources, &compiled.locks) {
-        Ok(text) => Explained::Text(text),
+        Ok(entries) => Explained::Entries(entries),
         Err(message) => Explained::Unknown(message),
     }
 }
@@ -364,6 +366,9 @@ pub struct Yank {
     /// Derived versions withdrawn or restored with it, each with what is then in force:
     /// `commerce-launch-bundle 1.0.1: 1.0.0 is in force at …`.
     pub dependents: Vec<String>,
+    /// Whether a withdrawal leaves no version of the plan — or of a bundle withdrawn with it —
+    /// in force for new subscribers at `at`: the CLI asks before doing that.
+    pub leaves_nothing: bool,
 }
 
 /// Withdraws (`yanked = Some`) or restores (`None`) a published version. `Err` is a message:
@@ -379,6 +384,13 @@ pub fn yank(
     if verified.has_errors() {
         return Err(YankError::Unverified(Box::new(verified)));
     }
+    if !verified.ledger.slugs.contains_key(slug) {
+        return Err(YankError::UnknownSlug(format!(
+            "no published plan `{slug}` in `{}/`",
+            crate::core::ledger::LEDGER_DIR
+        )));
+    }
+    let withdrawing = yanked.is_some();
     let y =
         yank::set_yanked(&verified.ledger, slug, version, yanked).map_err(YankError::Refused)?;
     let fallback = |s: &str| {
@@ -392,16 +404,26 @@ pub fn yank(
         .iter()
         .map(|(s, v)| format!("{s} {v}: {}", fallback(s)))
         .collect();
+    // The plan, or a bundle withdrawn with it, left with no version in force.
+    let nothing = |s: &str| {
+        let index = y.indexes.get(s).unwrap_or(&verified.ledger.slugs[s].index);
+        in_force(index, at, Audience::New).is_err()
+    };
+    let leaves_nothing =
+        withdrawing && (nothing(slug) || y.dependents.iter().any(|(s, _)| nothing(s.as_str())));
     Ok(Yank {
         fallback: fallback(slug),
         changes: y.files,
         dependents,
+        leaves_nothing,
     })
 }
 
 pub enum YankError {
     /// The ledger does not verify: nothing is changed.
     Unverified(Box<Verified>),
+    /// No published plan has this slug (a usage error, as everywhere else).
+    UnknownSlug(String),
     /// No such slug or version, or it is already in that state.
     Refused(String),
 }

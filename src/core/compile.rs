@@ -126,6 +126,51 @@ struct Parsed {
     node: Node,
 }
 
+/// The version of plancat this is.
+pub const VERSION: &str = env!("CARGO_PKG_VERSION");
+
+/// Core's `plancat = "…"` requirement, when this plancat does not meet it (or it is not a
+/// semver requirement): an error at the requirement.
+fn version_mismatch(parsed: &[Parsed]) -> Option<Diagnostic> {
+    let this = semver::Version::parse(VERSION).expect("the crate version is semver");
+    for p in parsed.iter().filter(|p| p.path.layer == LayerKind::Core) {
+        let crate::core::node::Value::Table(t) = &p.node.value else {
+            continue;
+        };
+        let Some(entry) = t.get("plancat") else {
+            continue;
+        };
+        let crate::core::node::Value::String(text) = &entry.node.value else {
+            continue;
+        };
+        let span = entry.node.span.clone();
+        return match semver::VersionReq::parse(text) {
+            Err(e) => Some(
+                Diagnostic::error(
+                    Code::VersionRequirement,
+                    format!("`plancat = \"{text}\"` is not a version requirement: {e}"),
+                )
+                .at(p.file, span, "not a semver requirement")
+                .with_help("write it as cargo does: `\">=0.2\"`, `\"0.1\"`, `\"~0.1.3\"`"),
+            ),
+            Ok(req) if !req.matches(&this) => Some(
+                Diagnostic::error(
+                    Code::VersionRequirement,
+                    format!("this catalog needs plancat {req}; this is plancat {this}"),
+                )
+                .at(p.file, span, format!("needs plancat {req}"))
+                .with_help(
+                    "install a matching plancat (`cargo install --locked --git <plancat repo> \
+                     --tag vX.Y.Z plancat`, or pin the GitHub Action's ref), or change the \
+                     requirement if the catalog works with this one",
+                ),
+            ),
+            Ok(_) => None,
+        };
+    }
+    None
+}
+
 pub fn compile(inputs: &[InputFile]) -> Compiled {
     let mut sources = Sources::default();
     let mut diags = Diagnostics::default();
@@ -179,6 +224,19 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         }
     }
 
+    // A catalog written for another plancat: that one error, not the many it would cause.
+    if let Some(d) = version_mismatch(&parsed) {
+        let failed = slugs.clone();
+        return Compiled {
+            sources,
+            plans: Vec::new(),
+            failed,
+            slugs,
+            locks: Vec::new(),
+            diags: Diagnostics(vec![d]),
+        };
+    }
+
     let plan_checkers = (
         Checker::shared(Which::ApiPlan),
         Checker::shared(Which::ProductPlan),
@@ -203,6 +261,7 @@ pub fn compile(inputs: &[InputFile]) -> Compiled {
         }
         core.remove("locks");
         core.remove("rule_overrides");
+        core.remove("plancat");
 
         let layered = Layered {
             core: &core,

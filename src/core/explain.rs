@@ -4,12 +4,140 @@
 //!
 //! Invariant: pure; reads the merged tree's provenance and the source texts, nothing else.
 
+use serde::Serialize;
+
 use crate::core::compile::CompiledPlan;
 use crate::core::diag::suggest;
 use crate::core::merge::{Lock, MNode, MValue, Origin};
 use crate::core::path::{Seg, display_path};
 use crate::core::schema::{self, Which};
 use crate::core::source::Sources;
+
+/// One applied value (or removal) under the explained path, with where it comes from.
+#[derive(Debug, Serialize)]
+pub struct Entry {
+    /// The dotted path, like `api.tiers.growth.price.monthly.INR`.
+    pub path: String,
+    #[serde(flatten)]
+    pub what: What,
+}
+
+#[derive(Debug, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum What {
+    /// A value a file sets: as written, where, what it overrode (nearest first), and the lock
+    /// that keeps projects and products from changing it.
+    Set {
+        value: String,
+        set_at: At,
+        overrides: Vec<Overridden>,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        locked: Option<Locked>,
+    },
+    /// Removed by a layer (`_remove`), with the values it had.
+    Removed { removed_at: At, was: Vec<Was> },
+    /// No file sets it: the typed plan's default.
+    Default { value: serde_json::Value },
+    /// No file sets it and it has no default: snapshots and pages leave it out.
+    NotStated,
+}
+
+/// Core keeps projects and products from changing this value: a lock core declared at `at`
+/// (`file:line:col`), or — `at` absent — a rule level, which only core sets unless it lists the
+/// rule in `rule_overrides`.
+#[derive(Debug, Serialize)]
+pub struct Locked {
+    pub at: Option<String>,
+}
+
+/// A place in a plan file.
+#[derive(Debug, Serialize)]
+pub struct At {
+    pub file: String,
+    pub line: usize,
+    pub column: usize,
+    /// `core`, `project` or `product`.
+    pub layer: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Overridden {
+    pub value: String,
+    pub at: At,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Was {
+    pub path: String,
+    pub value: String,
+    pub at: At,
+}
+
+/// The explanation as text, as `plancat explain` prints it.
+pub fn render(entries: &[Entry]) -> String {
+    let mut out = String::new();
+    for e in entries {
+        match &e.what {
+            What::Set {
+                value,
+                set_at,
+                overrides,
+                locked,
+            } => {
+                out.push_str(&format!("{} = {value}\n", e.path));
+                out.push_str(&format!("  set at {}\n", set_at.text()));
+                for o in overrides {
+                    out.push_str(&format!("  overrides {} at {}\n", o.value, o.at.text()));
+                }
+                if let Some(l) = locked {
+                    let by = match &l.at {
+                        Some(at) => format!(" at {at}"),
+                        None => " (rule levels are core's unless listed in `rule_overrides`)".into(),
+                    };
+                    out.push_str(&format!(
+                        "  locked by core{by}: projects and products cannot override it\n"
+                    ));
+                }
+            }
+            What::Removed { removed_at, was } => {
+                out.push_str(&format!(
+                    "{} is removed\n  removed at {}\n",
+                    e.path,
+                    removed_at.text()
+                ));
+                for w in was {
+                    let name = if w.path == e.path {
+                        String::new()
+                    } else {
+                        format!("{} = ", w.path)
+                    };
+                    out.push_str(&format!("  was {name}{} set at {}\n", w.value, w.at.text()));
+                }
+            }
+            What::Default { value } => {
+                out.push_str(&format!(
+                    "{} = {value}\n  default: no file sets it\n",
+                    e.path
+                ));
+            }
+            What::NotStated => out.push_str(&format!(
+                "{} is not stated: no file sets it and it has no default, so snapshots and pages leave it out\n",
+                e.path
+            )),
+        }
+    }
+    out
+}
+
+impl At {
+    /// `plans/core/00-defaults.toml:12:11 (core)`.
+    fn text(&self) -> String {
+        format!(
+            "{}:{}:{} ({})",
+            self.file, self.line, self.column, self.layer
+        )
+    }
+}
 
 /// The explanation of `path` in `plan`, or an error message (unknown path, with a suggestion).
 /// Paths as `diff` prints them (`tiers.growth…`, without `api.`) are accepted too.
@@ -18,7 +146,7 @@ pub fn explain(
     path: &[Seg],
     sources: &Sources,
     locks: &[Lock],
-) -> Result<String, String> {
+) -> Result<Vec<Entry>, String> {
     let path = within_entity(plan, path);
     let typed = typed(plan);
     let mut node = &plan.tree;
@@ -51,34 +179,31 @@ pub fn explain(
         match next {
             Ok(n) => node = n,
             Err(Some(removal)) => {
-                let mut out = format!(
-                    "{} is removed\n  removed at {}\n",
-                    display_path(&walked),
-                    at(&removal.at, sources)
-                );
                 let mut values = Vec::new();
                 leaves(&removal.was, &mut Vec::new(), &mut values);
-                for (sub, origin) in values {
-                    let name = if sub.is_empty() {
-                        String::new()
-                    } else {
-                        format!("{} = ", display_path(&[&walked[..], &sub[..]].concat()))
-                    };
-                    out.push_str(&format!(
-                        "  was {name}{} set at {}\n",
-                        text(origin, sources),
-                        at(origin, sources)
-                    ));
-                }
-                return Ok(out);
+                let was = values
+                    .into_iter()
+                    .map(|(sub, origin)| Was {
+                        path: display_path(&[&walked[..], &sub[..]].concat()),
+                        value: text(origin, sources),
+                        at: at(origin, sources),
+                    })
+                    .collect();
+                return Ok(vec![Entry {
+                    path: display_path(&walked),
+                    what: What::Removed {
+                        removed_at: at(&removal.at, sources),
+                        was,
+                    },
+                }]);
             }
             Err(None) => {
                 // Not in any file: a default of the typed plan, or no such field.
                 if let Some(v) = lookup(&typed, &path) {
-                    return Ok(format!(
-                        "{} = {v}\n  default: no file sets it\n",
-                        display_path(&path)
-                    ));
+                    return Ok(vec![Entry {
+                        path: display_path(&path),
+                        what: What::Default { value: v.clone() },
+                    }]);
                 }
                 // A field the plan may state but does not, with no default: not stated.
                 let schema = if plan.api().is_some() {
@@ -90,10 +215,10 @@ pub fn explain(
                 if let Seg::Key(k) = seg
                     && schema::known_keys(&schema, &walked[..walked.len() - 1]).contains(k)
                 {
-                    return Ok(format!(
-                        "{} is not stated: no file sets it and it has no default, so snapshots and pages leave it out\n",
-                        display_path(&path)
-                    ));
+                    return Ok(vec![Entry {
+                        path: display_path(&path),
+                        what: What::NotStated,
+                    }]);
                 }
                 let parent = lookup(&typed, &walked[..walked.len() - 1]);
                 let mut keys: Vec<String> = parent
@@ -125,7 +250,7 @@ pub fn explain(
             }
         }
     }
-    let mut out = String::new();
+    let mut out = Vec::new();
     walk(node, &mut path.to_vec(), sources, locks, &mut out);
     Ok(out)
 }
@@ -185,7 +310,13 @@ fn lookup<'a>(v: &'a serde_json::Value, path: &[Seg]) -> Option<&'a serde_json::
     (!v.is_null()).then_some(v)
 }
 
-fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], out: &mut String) {
+fn walk(
+    node: &MNode,
+    path: &mut Vec<Seg>,
+    sources: &Sources,
+    locks: &[Lock],
+    out: &mut Vec<Entry>,
+) {
     match &node.value {
         MValue::Table(t) => {
             for (k, child) in &t.entries {
@@ -195,28 +326,17 @@ fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], ou
             }
             for (k, removal) in &t.removed {
                 path.push(Seg::Key(k.clone()));
-                out.push_str(&format!(
-                    "{} is removed\n  removed at {}\n",
-                    display_path(path),
-                    at(&removal.at, sources)
-                ));
+                out.push(Entry {
+                    path: display_path(path),
+                    what: What::Removed {
+                        removed_at: at(&removal.at, sources),
+                        was: Vec::new(),
+                    },
+                });
                 path.pop();
             }
         }
         _ => {
-            out.push_str(&format!(
-                "{} = {}\n",
-                display_path(path),
-                text(&node.origin, sources)
-            ));
-            out.push_str(&format!("  set at {}\n", at(&node.origin, sources)));
-            for o in node.overridden.iter().rev() {
-                out.push_str(&format!(
-                    "  overrides {} at {}\n",
-                    text(o, sources),
-                    at(o, sources)
-                ));
-            }
             let keys: Vec<String> = path
                 .iter()
                 .map(|s| match s {
@@ -224,28 +344,44 @@ fn walk(node: &MNode, path: &mut Vec<Seg>, sources: &Sources, locks: &[Lock], ou
                     Seg::Index(i) => i.to_string(),
                 })
                 .collect();
-            if let Some(lock) = locks.iter().find(|l| l.covers(&keys)) {
-                let by = match &lock.declared {
-                    Some((file, span)) => {
-                        let f = sources.get(*file);
-                        let (line, col) = f.line_col(span.start);
-                        format!(" at {}:{line}:{col}", f.path)
-                    }
-                    None => " (rule levels are core's unless listed in `rule_overrides`)".into(),
-                };
-                out.push_str(&format!(
-                    "  locked by core{by}: projects and products cannot override it\n"
-                ));
-            }
+            let locked = locks.iter().find(|l| l.covers(&keys)).map(|lock| Locked {
+                at: lock.declared.as_ref().map(|(file, span)| {
+                    let f = sources.get(*file);
+                    let (line, col) = f.line_col(span.start);
+                    format!("{}:{line}:{col}", f.path)
+                }),
+            });
+            out.push(Entry {
+                path: display_path(path),
+                what: What::Set {
+                    value: text(&node.origin, sources),
+                    set_at: at(&node.origin, sources),
+                    overrides: node
+                        .overridden
+                        .iter()
+                        .rev()
+                        .map(|o| Overridden {
+                            value: text(o, sources),
+                            at: at(o, sources),
+                        })
+                        .collect(),
+                    locked,
+                },
+            });
         }
     }
 }
 
-/// `plans/core/00-defaults.toml:12:11 (core)`.
-fn at(o: &Origin, sources: &Sources) -> String {
+/// Where an origin is: `plans/core/00-defaults.toml:12:11 (core)` in text.
+fn at(o: &Origin, sources: &Sources) -> At {
     let f = sources.get(o.file);
-    let (line, col) = f.line_col(o.span.start);
-    format!("{}:{line}:{col} ({})", f.path, o.layer.name())
+    let (line, column) = f.line_col(o.span.start);
+    At {
+        file: f.path.clone(),
+        line,
+        column,
+        layer: o.layer.name().to_string(),
+    }
 }
 
 /// The value as written in its file, on one line.

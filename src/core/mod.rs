@@ -22,4 +22,5 @@ pub(crate) mod path;
 pub mod rules;
 pub mod schema;
 pub mod source;
+pub mod types;
 pub(crate) mod validate;

@@ -23,6 +23,22 @@ pub const SCHEMA_KEY: &str = "$schema";
 /// The table key that removes inherited entries: `_remove = ["enterprise"]`.
 pub const REMOVE_KEY: &str = "_remove";
 
+/// The `$defs` entry that documents [`REMOVE_KEY`] once; every table of a layer schema refers
+/// to it.
+const REMOVE_DEF: &str = "LayerRemoval";
+
+/// The schema of [`REMOVE_KEY`]. Editors list it in every table, so it sorts last where an
+/// editor supports that (VS Code's `suggestSortText`; `~` sorts after every letter).
+fn remove_schema() -> Value {
+    json!({
+        "title": "Remove inherited entries",
+        "description": "Layer removal: the keys of entries this table inherits from a lower layer (an earlier core file, core, or the project) to remove, like `_remove = [\"enterprise\"]`. Removing a key no lower layer sets is an error.",
+        "type": "array",
+        "items": { "type": "string" },
+        "suggestSortText": "~_remove"
+    })
+}
+
 /// Which schema a document is checked against.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Which {
@@ -121,9 +137,17 @@ fn layer<T: JsonSchema>() -> Value {
             SCHEMA_KEY.into(),
             json!({
                 "type": "string",
+                "title": "JSON Schema",
                 "description": "The JSON Schema editors validate this file against (this file's layer schema in `schemas/`); plancat ignores it."
             }),
         );
+    }
+    if let Some(obj) = v.as_object_mut() {
+        obj.entry("$defs")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+            .expect("`$defs` is an object")
+            .insert(REMOVE_DEF.into(), remove_schema());
     }
     v
 }
@@ -189,11 +213,7 @@ impl Transform for Partial {
                 .expect("`properties` is an object");
             props.insert(
                 REMOVE_KEY.into(),
-                json!({
-                    "description": "Keys of inherited entries to remove from this table.",
-                    "type": "array",
-                    "items": { "type": "string" }
-                }),
+                json!({ "$ref": format!("#/$defs/{REMOVE_DEF}") }),
             );
             if let Some(names) = obj.remove("propertyNames") {
                 obj.insert(

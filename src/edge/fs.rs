@@ -25,8 +25,8 @@ const STAGING: &str = "out/.snapshots.staging";
 pub const SITE_DIR: &str = "out/site";
 const SITE_STAGING: &str = "out/.site.staging";
 
-/// The catalog's `plans/` directory, which must exist.
-fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
+/// The catalog root, which must be an existing directory.
+fn root_dir(root: &Path) -> Result<(), EdgeError> {
     if !root.exists() {
         return Err(EdgeError(format!("`{}` does not exist", root.display())));
     }
@@ -36,6 +36,12 @@ fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
             root.display()
         )));
     }
+    Ok(())
+}
+
+/// The catalog's `plans/` directory, which must exist.
+fn plans_dir(root: &Path) -> Result<PathBuf, EdgeError> {
+    root_dir(root)?;
     let dir = root.join("plans");
     if !dir.is_dir() {
         return Err(EdgeError(format!(
@@ -75,6 +81,7 @@ fn read_plans_and_refused(root: &Path) -> Result<(Vec<InputFile>, Vec<Refused>),
 /// directory, which a build replaces in one atomic exchange, so a read sees the old ledger or
 /// the new one whole. If the build removes the old tree under the reader, the read starts over.
 pub fn read_ledger(root: &Path) -> Result<LedgerFiles, EdgeError> {
+    root_dir(root)?;
     let dir = root.join(LEDGER_DIR);
     let mut attempts = 0;
     loop {
@@ -656,6 +663,19 @@ pub fn write_atomic(path: &Path, bytes: &[u8]) -> Result<(), EdgeError> {
     tmp.persist(path)
         .map_err(|e| EdgeError::io("write", path, e.error))?;
     sync_dir(dir)
+}
+
+/// Writes a file atomically unless it already holds exactly `bytes` (then it is not touched:
+/// mtime kept, so watchers and build tools see no change). Whether it wrote.
+pub fn write_if_changed(path: &Path, bytes: &[u8]) -> Result<bool, EdgeError> {
+    let same = fs::symlink_metadata(path)
+        .is_ok_and(|m| m.is_file() && m.len() == bytes.len() as u64)
+        && fs::read(path).is_ok_and(|old| old == bytes);
+    if same {
+        return Ok(false);
+    }
+    write_atomic(path, bytes)?;
+    Ok(true)
 }
 
 /// A temporary file in `dir` to rename over a published one, created with the mode a new file

@@ -100,7 +100,8 @@ pub struct Published {
 }
 
 impl Published {
-    /// The newest published version's snapshot (withdrawn or not): what a change is compared to.
+    /// The newest published version's snapshot (withdrawn or not): what a new version's
+    /// effective time must follow.
     pub fn latest(&self) -> Option<&Snapshot> {
         let newest = self.max_version()?;
         self.snapshots.get(newest)
@@ -109,6 +110,14 @@ impl Published {
     /// The highest version ever published, withdrawn or not (never reused).
     pub fn max_version(&self) -> Option<&Version> {
         self.index.versions.iter().map(|v| &v.plan_version).max()
+    }
+
+    /// What a change is compared with, for its bump and its notice: the newest version that is
+    /// not withdrawn — what subscribers actually had — else the newest one.
+    pub fn baseline(&self) -> Option<&Snapshot> {
+        self.latest_live()
+            .and_then(|v| self.snapshots.get(&v.plan_version))
+            .or_else(|| self.latest())
     }
 
     /// The newest version clients may fall back to.

@@ -17,6 +17,7 @@ pub enum Code {
     NullValue,
     TooManyProblems,
     SpecialFile,
+    VersionRequirement,
     // P02xx: schema validation (each file, then each applied plan)
     UnknownField,
     MissingField,
@@ -62,6 +63,7 @@ impl Code {
         Code::NullValue,
         Code::TooManyProblems,
         Code::SpecialFile,
+        Code::VersionRequirement,
         Code::UnknownField,
         Code::MissingField,
         Code::InvalidType,
@@ -90,6 +92,7 @@ impl Code {
         match self {
             Code::UnsupportedFile => "P0101",
             Code::FileTooLarge => "P0102",
+            Code::VersionRequirement => "P0114",
             Code::NotUtf8 => "P0103",
             Code::TomlSyntax => "P0104",
             Code::JsonSyntax => "P0105",
@@ -138,6 +141,9 @@ impl Code {
                 "a file in `plans/` that is not a `.toml` or `.json` plan file"
             }
             Code::FileTooLarge => "a plan file larger than 1 MiB",
+            Code::VersionRequirement => {
+                "a catalog that needs another plancat version (`plancat = \"…\"` in core)"
+            }
             Code::NotUtf8 => "a plan file that is not valid UTF-8",
             Code::TomlSyntax => "a TOML syntax error",
             Code::JsonSyntax => "a JSON syntax error",

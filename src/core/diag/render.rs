@@ -17,6 +17,16 @@ use crate::core::source::Sources;
 
 /// Renders one diagnostic; `color` adds ANSI styles (the caller decides, honouring NO_COLOR).
 pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
+    human_from(d, sources, color, &super::formats::as_is)
+}
+
+/// [`human`], with file paths as the reader sees them (`path` maps a catalog path).
+pub fn human_from(
+    d: &Diagnostic,
+    sources: &Sources,
+    color: bool,
+    path: super::formats::PathView<'_>,
+) -> String {
     let level = match d.severity {
         Severity::Error => Level::ERROR,
         Severity::Warning => Level::WARNING,
@@ -68,8 +78,9 @@ pub fn human(d: &Diagnostic, sources: &Sources, color: bool) -> String {
         let end = src.offset(last + 1, 1).max(start);
         let excerpt = &src.text[start..end];
         let shown = Excerpt::new(excerpt);
+        let shown_path = path(&src.path);
         let mut snippet = Snippet::source(shown.text.clone())
-            .path(super::printable(&src.path))
+            .path(super::printable(&shown_path).into_owned())
             .line_start(first)
             .fold(true);
         for ((kind, label), span) in labels.into_iter().zip(spans) {

@@ -59,11 +59,14 @@ pub fn plan(
         .filter(|p| p.status() != Status::Draft)
         .collect();
     order.sort_by_key(|p| (p.kind == EntityKind::Bundle, p.slug.clone()));
+    // The published version each unchanged plan's content is: a bundle computed from it
+    // names that version (after a withdrawal, the one in force, not the withdrawn newest).
+    let mut unchanged: std::collections::BTreeMap<String, SourceRef> = Default::default();
     for p in order {
         let plan = p.published();
         let mut computed: Computed = p.computed.clone();
         if computed.bundle_price.is_some() {
-            computed.sources = sources(p, ledger, &out);
+            computed.sources = sources(p, ledger, &out, &unchanged);
         }
         let content = plancat_consumer::wire::Content {
             slug: &p.slug,
@@ -79,10 +82,26 @@ pub fn plan(
             continue;
         }
         let latest = loaded.and_then(Published::latest);
-        if latest.is_some_and(|l| l.content_hash == hash) {
+        // A change is what subscribers see: compared with the newest version not withdrawn
+        // (a withdrawn price increase never reached anyone, and must not slip back in as a
+        // PATCH without notice).
+        let baseline = loaded.and_then(Published::baseline);
+        if let Some(same) = [latest, baseline]
+            .into_iter()
+            .flatten()
+            .find(|s| s.content_hash == hash)
+        {
+            unchanged.insert(
+                p.slug.to_string(),
+                SourceRef {
+                    slug: same.slug.clone(),
+                    plan_version: same.plan_version.clone(),
+                    content_hash: same.content_hash.clone(),
+                },
+            );
             continue;
         }
-        let (bump, changes, required) = match latest {
+        let (bump, changes, required) = match baseline {
             None => (None, Vec::new(), Version::new(1, 0, 0)),
             Some(prev) => {
                 let (b, r) = bump::classify(&comparable(&prev.content()), &comparable(&content))
@@ -247,8 +266,13 @@ pub fn drafts(plans: &[CompiledPlan], at: Instant) -> Vec<Snapshot> {
 }
 
 /// The versions a bundle's computed price comes from: each component's version published in
-/// this run, else its newest published version (whose content the catalog still holds).
-fn sources(p: &CompiledPlan, ledger: &Ledger, publishing: &[Publication]) -> Vec<SourceRef> {
+/// this run, else the published version its content is (`unchanged`), else its newest.
+fn sources(
+    p: &CompiledPlan,
+    ledger: &Ledger,
+    publishing: &[Publication],
+    unchanged: &std::collections::BTreeMap<String, SourceRef>,
+) -> Vec<SourceRef> {
     let Some(bundle) = p.product().and_then(|b| b.bundle.as_ref()) else {
         return Vec::new();
     };
@@ -260,6 +284,9 @@ fn sources(p: &CompiledPlan, ledger: &Ledger, publishing: &[Publication]) -> Vec
             Component::Product { product } => product,
         })
         .filter_map(|slug| {
+            if let Some(same) = unchanged.get(slug.as_str()) {
+                return Some(same.clone());
+            }
             let new = publishing.iter().find(|q| q.snapshot.slug == *slug);
             let s = match new {
                 Some(q) => &q.snapshot,

@@ -18,6 +18,7 @@ use serde_with::{DeserializeFromStr, SerializeDisplay};
     Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
 )]
 #[serde(rename_all = "snake_case")]
+#[schemars(title = "Rule level")]
 pub enum Level {
     Allow,
     Warn,
@@ -121,6 +122,7 @@ impl JsonSchema for RuleName {
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         let names: Vec<&str> = Self::ALL.iter().map(|r| r.as_str()).collect();
         json_schema!({
+            "title": "Rule name",
             "description": "The name of a catalog rule (see `plancat rules`).",
             "type": "string",
             "enum": names,

@@ -1,10 +1,13 @@
 //! `plancat build`: check the catalog, publish new snapshot versions, render the site.
 
+use std::path::{Path, PathBuf};
+
 use super::{Ctx, Format, Outcome, Output};
 use crate::core::build;
 use crate::core::model::ids::Instant;
 use crate::core::rules;
 use crate::core::source::Sources;
+use crate::core::types::{self, Types};
 use crate::edge::{EdgeError, cache, fs};
 
 /// Check the catalog and publish new snapshot versions to `out/snapshots/`.
@@ -12,18 +15,29 @@ use crate::edge::{EdgeError, cache, fs};
 #[command(after_help = "Examples:
   plancat build
   plancat build --effective-from 2027-01-01T00:00:00Z
-  plancat build --format github")]
+  plancat build --format github
+  plancat build --emit-types web/src/generated
+
+`--emit-types DIR` writes DIR/plancat.d.ts and DIR/plancat_ids.rs: every plan, tier, feature,
+add-on and quota id of the catalog as TypeScript types and Rust enums, so an app that names a
+tier the catalog does not have fails to compile. Written only by a build without errors, and
+only when their bytes change.")]
 pub struct Args {
     /// When new versions take effect, unless a plan's `release.effective_from` says
     /// otherwise (RFC 3339; default: now). Time-dependent rules are checked at it.
     #[arg(long, value_name = "TIME", value_parser = super::parse_instant)]
     effective_from: Option<Instant>,
+    /// How problems are reported: `human` (stderr), `json`, `github` or `sarif` (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// Run every stage even when nothing changed since the last clean build (the manifest
     /// `out/.plancat/manifest.json` is ignored, then rewritten).
     #[arg(long)]
     full: bool,
+    /// Also write the catalog's ids for apps to DIR (`plancat.d.ts`, `plancat_ids.rs`);
+    /// relative to the current directory.
+    #[arg(long, value_name = "DIR")]
+    emit_types: Option<PathBuf>,
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {
@@ -45,6 +59,10 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             "Rendered",
             &format!("{} pages (`out/site/` was up to date)", m.pages),
         );
+        if let Some(dir) = &args.emit_types {
+            // The pipeline was skipped: compile the plans alone for their ids.
+            emit_types(dir, &types::of_plans(&inputs.plans), out)?;
+        }
         out.status("Finished", &m.build_summary);
         return Ok(Outcome::Clean);
     }
@@ -101,8 +119,36 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
         let _ = cache::forget(cx.root);
     }
     out.status("Rendered", &format!("{} pages {site}", a.pages()));
+    if let Some(dir) = &args.emit_types {
+        emit_types(dir, &types::generate(&a.compiled), out)?;
+    }
     out.status("Finished", &a.summary());
     // The process ends here: the OS frees the catalog's trees faster than dropping them would.
     std::mem::forget((a, inputs));
     Ok(Outcome::Clean)
+}
+
+/// Writes the typed ids to `dir`, each file only when its bytes change.
+fn emit_types(dir: &Path, types: &Types, out: &mut Output) -> Result<(), EdgeError> {
+    let mut written = Vec::new();
+    for (name, text) in types.files() {
+        let path = dir.join(name);
+        if fs::write_if_changed(&path, text.as_bytes())? {
+            out.detail("Wrote", &format!("`{}`", path.display()));
+            written.push(name);
+        }
+    }
+    let dir = dir.display();
+    let what = match written.len() {
+        0 => format!("(`{dir}` was up to date)"),
+        _ => format!("to `{dir}` ({} written)", written.join(", ")),
+    };
+    out.status("Emitted", &format!("typed ids {what}"));
+    Ok(())
+}
+
+impl Args {
+    pub fn format(&self) -> Format {
+        self.format
+    }
 }

@@ -17,12 +17,19 @@ pub struct Args {
     /// (default: now).
     #[arg(long, value_name = "TIME", value_parser = super::parse_instant)]
     effective_from: Option<Instant>,
+    /// How problems are reported: `human` (stderr), `json`, `github` or `sarif` (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
     /// A full proof: run every stage even when the inputs are those of the last clean build
     /// (the manifest `out/.plancat/manifest.json` is ignored).
     #[arg(long)]
     full: bool,
+}
+
+impl Args {
+    pub fn format(&self) -> Format {
+        self.format
+    }
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {

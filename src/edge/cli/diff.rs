@@ -23,6 +23,7 @@ pub struct Args {
     /// When new versions would take effect, as `build --effective-from` (default: now).
     #[arg(long, value_name = "TIME", value_parser = super::parse_instant)]
     effective_from: Option<Instant>,
+    /// `human` (one block per plan) or `json` (one document: every change, bump and reason).
     #[arg(long, value_enum, default_value_t = DiffFormat::Human)]
     format: DiffFormat,
     /// Also show a line diff of each plan's content.

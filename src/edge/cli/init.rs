@@ -153,11 +153,38 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome, EdgeError> {
     Ok(Outcome::Clean)
 }
 
-/// Writes an embedded folder under `to`, file by file.
+/// `#:schema ../../schemas/project-layer.schema.json` and a newline, for a TOML plan file in
+/// `plans/<folder>/`: taplo (and the editors built on it) validate and complete the file
+/// against plancat's schema from this directive alone, with no configuration.
+pub fn schema_directive(folder: &str) -> String {
+    let layer = match folder {
+        "core" => "core",
+        "projects" => "project",
+        _ => "product",
+    };
+    format!("#:schema ../../schemas/{layer}-layer.schema.json\n")
+}
+
+/// Writes an embedded folder under `to`, file by file; TOML plan files get a `#:schema`
+/// directive on their first line.
 fn write_tree(from: &Dir<'_>, to: &Path, written: &mut usize) -> Result<(), EdgeError> {
     for f in from.files() {
         let rel = f.path().strip_prefix(from.path()).unwrap_or(f.path());
-        fs::write_atomic(&to.join(rel), f.contents())?;
+        let target = to.join(rel);
+        let folder = target
+            .parent()
+            .and_then(|p| p.file_name())
+            .and_then(|n| n.to_str())
+            .unwrap_or_default();
+        let is_plan = target.extension().is_some_and(|e| e == "toml")
+            && matches!(folder, "core" | "projects" | "products");
+        if is_plan && !f.contents().starts_with(b"#:schema") {
+            let mut bytes = schema_directive(folder).into_bytes();
+            bytes.extend_from_slice(f.contents());
+            fs::write_atomic(&target, &bytes)?;
+        } else {
+            fs::write_atomic(&target, f.contents())?;
+        }
         *written += 1;
     }
     for d in from.dirs() {

@@ -101,11 +101,20 @@ pub fn main() -> ExitCode {
         _ => Verbosity::Normal,
     };
     let mut out = Output::new(cli.color, verbosity);
+    out.machine = match &cli.command {
+        Command::Build(a) => Some(a.format()),
+        Command::Check(a) => Some(a.format()),
+        Command::Verify(a) => Some(a.format()),
+        Command::Explain(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
+        Command::Rules(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
+        Command::Yank(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
+        _ => None,
+    };
     match run(&cli, &mut out) {
         Ok(Outcome::Clean) => ExitCode::SUCCESS,
         Ok(Outcome::Problems) => ExitCode::from(1),
         Err(e) => {
-            out.error(&e.to_string());
+            out.fail(&e.to_string());
             ExitCode::from(2)
         }
     }
@@ -161,15 +170,21 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
             if found != std::path::Path::new(".") {
                 out.status(
                     "Catalog",
-                    &format!(
-                        "`{}` (found above the current directory); paths below are relative to it",
-                        found.display()
-                    ),
+                    &format!("`{}` (found above the current directory)", found.display()),
                 );
             }
             found
         }
     };
+    // Diagnostics name files as the reader finds them: from the current directory, and from the
+    // repository root in GitHub annotations and SARIF.
+    if let (Ok(cwd), Ok(abs)) = (std::env::current_dir(), std::fs::canonicalize(&root)) {
+        let cwd = std::fs::canonicalize(&cwd).unwrap_or(cwd);
+        let workspace = std::env::var_os("GITHUB_WORKSPACE")
+            .map(PathBuf::from)
+            .and_then(|w| std::fs::canonicalize(w).ok());
+        out.paths = output::Paths::for_root(&abs, &cwd, workspace.as_deref());
+    }
     let cx = Ctx {
         root: &root,
         now: match cli.now {

@@ -77,6 +77,8 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
         }
     }
     let path = plans.join(folder).join(format!("{slug}.toml"));
+    // Editors with taplo read the directive and complete and check the file as it is typed.
+    let text = format!("{}{text}", super::init::schema_directive(folder));
     fs::write_atomic(&path, text.as_bytes())?;
     out.status(
         "Created",

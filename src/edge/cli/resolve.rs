@@ -14,6 +14,7 @@ use crate::edge::EdgeError;
   plancat resolve shopcore-commerce-api --at 2027-01-01T00:00:00Z --existing
   plancat resolve shopcore-commerce-api --from https://plans.example.com --cache ~/.cache/plans")]
 pub struct Args {
+    /// The plan (project or product slug) to resolve.
     slug: String,
     /// The moment (RFC 3339; default: now).
     #[arg(long, value_name = "TIME", value_parser = super::parse_instant)]
@@ -50,6 +51,8 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             Ok(Outcome::Clean)
         }
         Err(consumer::Error::Io { path, source }) => Err(EdgeError::io("read", &path, source)),
+        // An unknown slug is a usage error, the same exit status in every command.
+        Err(e @ consumer::Error::UnknownSlug(_)) => Err(EdgeError(e.to_string())),
         Err(e) => {
             out.error(&e.to_string());
             Ok(Outcome::Problems)
@@ -90,9 +93,11 @@ fn remote(args: &Args, url: &str, at: Instant, out: &mut Output) -> Result<Outco
             Ok(Outcome::Clean)
         }
         // The host or the cache could not be read: an I/O failure (exit 2), not a verdict.
-        Err(e @ (consumer::Error::Unavailable { .. } | consumer::Error::Io { .. })) => {
-            Err(EdgeError(e.to_string()))
-        }
+        Err(
+            e @ (consumer::Error::Unavailable { .. }
+            | consumer::Error::Io { .. }
+            | consumer::Error::UnknownSlug(_)),
+        ) => Err(EdgeError(e.to_string())),
         Err(e) => {
             out.error(&e.to_string());
             Ok(Outcome::Problems)

@@ -6,6 +6,9 @@ use crate::edge::{EdgeError, fs};
 
 /// Write the JSON Schemas to `schemas/`, or check that they are up to date.
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  plancat schema            # refresh schemas/ for editors (taplo, VS Code) after upgrading plancat
+  plancat schema --check    # in CI: fail when schemas/ is stale")]
 pub struct Args {
     /// Fail if `schemas/` differs from what the Rust types generate.
     #[arg(long)]

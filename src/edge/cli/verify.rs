@@ -7,9 +7,19 @@ use crate::edge::{EdgeError, fs};
 
 /// Verify the published ledger: hashes, version order, fallbacks, indexes.
 #[derive(clap::Args)]
+#[command(after_help = "Examples:
+  plancat verify                  # after pulling a ledger someone else published
+  plancat verify --format sarif > ledger.sarif")]
 pub struct Args {
+    /// How problems are reported: `human` (stderr), `json`, `github` or `sarif` (stdout).
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+impl Args {
+    pub fn format(&self) -> Format {
+        self.format
+    }
 }
 
 pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError> {

@@ -79,6 +79,7 @@ impl JsonSchema for Slug {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Slug",
             "description": "A slug: lowercase letters, digits and single hyphens, like `growth-plus`.",
             "type": "string",
             "pattern": SLUG_PATTERN,
@@ -121,6 +122,7 @@ impl JsonSchema for Instant {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Date-time",
             "description": "An RFC 3339 date-time with an offset, like \"2026-12-01T00:00:00Z\".",
             "type": "string",
             "format": "date-time",

@@ -68,6 +68,7 @@ impl JsonSchema for CurrencyCode {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Currency code",
             "description": "An ISO 4217 currency code, like `USD`, `INR` or `JPY`.",
             "type": "string",
             "enum": CurrencyCode::all(),
@@ -133,6 +134,7 @@ impl JsonSchema for Money {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Amount",
             "description": "An amount in major units as a decimal string, like \"2499.00\" or \"9\"; never a float.",
             "type": "string",
             "pattern": MONEY_PATTERN,
@@ -204,6 +206,7 @@ impl JsonSchema for Price {
                 (
                     format!("^({})$", codes.join("|")),
                     serde_json::json!({
+                        "title": "Amount",
                         "description": description,
                         "type": "string",
                         "pattern": format!("^(0|[1-9][0-9]*){fraction}$"),
@@ -212,6 +215,7 @@ impl JsonSchema for Price {
             })
             .collect();
         json_schema!({
+            "title": "Price",
             "description": "An amount per ISO 4217 currency, like { \"INR\": \"2499.00\" }.",
             "type": "object",
             "propertyNames": g.subschema_for::<CurrencyCode>(),
@@ -273,6 +277,7 @@ impl JsonSchema for Months {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Months",
             "description": "A number of months: an integer like 10 or a decimal string like \"10.5\".",
             "anyOf": [
                 { "type": "integer", "minimum": 0 },
@@ -301,6 +306,7 @@ impl JsonSchema for Percent {
     }
     fn json_schema(_: &mut SchemaGenerator) -> Schema {
         json_schema!({
+            "title": "Percentage",
             "description": "A percentage from 0 to 100: an integer like 20 or a decimal string like \"12.5\".",
             "anyOf": [
                 { "type": "integer", "minimum": 0, "maximum": 100 },
