@@ -465,6 +465,18 @@ fn after_a_withdrawal_changes_are_measured_against_the_version_in_force() {
         ],
     );
     assert!(o.status.success(), "{}", stderr(&o));
+    // Before any edit, the file still describes the withdrawn 1.1.0: nothing to publish, and
+    // `check` says so as a warning.
+    let o = plancat(
+        dir.path(),
+        &["check", "--effective-from", "2026-12-03T00:00:00Z"],
+    );
+    assert!(o.status.success(), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("warning[P0509]: `aurora-storefront` describes 1.1.0, which is withdrawn: 1.0.1 is in force"),
+        "{}",
+        stderr(&o)
+    );
     // The file still says 6999; only the copy changes. Against 1.1.0 that is copy (PATCH);
     // against 1.0.1, in force, it is the price decrease again.
     let p = dir.path().join("plans/products/aurora-storefront.toml");

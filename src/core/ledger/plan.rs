@@ -91,6 +91,28 @@ pub fn plan(
             .flatten()
             .find(|s| s.content_hash == hash)
         {
+            // The file still describes a withdrawn version: nothing to publish, but what is in
+            // force differs from what the file says.
+            if let (Some(withdrawn), Some(in_force)) = (latest, baseline)
+                && same.plan_version == withdrawn.plan_version
+                && in_force.plan_version != withdrawn.plan_version
+            {
+                diags.push(
+                    Diagnostic::warning(
+                        Code::WithdrawnContent,
+                        format!(
+                            "`{}` describes {}, which is withdrawn: {} is in force",
+                            p.slug, withdrawn.plan_version, in_force.plan_version
+                        ),
+                    )
+                    .at(p.file, 0..0, "this plan")
+                    .with_help(format!(
+                        "put the file back as {} is (the next change is measured against it), or \
+                         `plancat yank {} {} --undo` to restore the withdrawn version",
+                        in_force.plan_version, p.slug, withdrawn.plan_version
+                    )),
+                );
+            }
             unchanged.insert(
                 p.slug.to_string(),
                 SourceRef {
@@ -164,7 +186,7 @@ pub fn plan(
                     "schedule the change after the previous version".to_string(),
                 )
             } else {
-                ("the effective time", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
+                ("the effective time (`--effective-from`, else now)", "set `release.effective_from` (or `--effective-from`) after the previous version".to_string())
             };
             diags.push(at_release(
                 p,

@@ -55,11 +55,14 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
         }
         DiffFormat::Human => {
             out.stdout_diff(&human(&diffs, args.lines));
-            let summary = match diffs.len() {
-                0 => "nothing would be published".to_string(),
-                n => format!("{} would publish a new version", count(n, "plan")),
-            };
-            out.status("Diffed", &summary);
+            // With errors there is no verdict: the error below says why.
+            if !errors {
+                let summary = match diffs.len() {
+                    0 => "nothing would be published".to_string(),
+                    n => format!("{} would publish a new version", count(n, "plan")),
+                };
+                out.status("Diffed", &summary);
+            }
         }
     }
     if errors {

@@ -72,14 +72,14 @@ out/.plancat.lock
 const README: &str = "# Our plan catalog
 
 Every price, tier, quota and product we sell is in `plans/`, in layers: `core/` (defaults and
-policies for everything), `projects/` (one file per API) and `products/` (one file per product
-or bundle). plancat checks them, publishes versioned snapshots to `out/snapshots/` (commit
+policies for everything), `projects/` (one file per project: an API, a membership, software
+or a service) and `products/` (one file per product or bundle). plancat checks them, publishes versioned snapshots to `out/snapshots/` (commit
 them: child APIs charge from them) and renders our pages into `out/site/`.
 
     plancat check          # every problem, with file:line:col
     plancat serve --open   # preview the pages; they reload as you edit
     plancat build          # publish what changed, render the site
-    plancat new product my-theme --project my-api   # a new plan file, commented
+    plancat new product my-theme   # a new plan file, commented (`--project SLUG`: one of ours)
 
 A draft (`status = \"draft\"`) is checked but never published. Published versions never change;
 `plancat yank SLUG VERSION --reason \"…\"` withdraws one. `plancat help` lists every command.
@@ -147,6 +147,9 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome, EdgeError> {
     } else {
         format!("cd {} && ", dir.display())
     };
+    if out.quiet() {
+        return Ok(Outcome::Clean);
+    }
     out.stdout(&format!(
         "Next:\n  {cd}plancat build   # check everything, publish the first versions\n  plancat serve --open   # preview the pages; they reload as you edit\n  git init && git add . && git commit -m \"Our catalog\"   # out/snapshots/ is what child APIs charge from\n"
     ));

@@ -26,6 +26,15 @@ pub fn run(args: &Args, out: &mut Output) -> Result<Outcome, EdgeError> {
             shipped.join(", ")
         )));
     };
-    out.stdout(text);
+    // Ready to paste into a core file: the table header, then every key.
+    let body: String = text
+        .lines()
+        .skip_while(|l| l.starts_with('#') || l.is_empty())
+        .map(|l| format!("{l}\n"))
+        .collect();
+    out.stdout(&format!(
+        "# plancat's page messages in `{}`. Copy the lines you change into a core file (like\n# plans/core/00-catalog.toml), under this header; `{{name}}` is filled in by plancat.\n[catalog.messages]\n{body}",
+        args.lang
+    ));
     Ok(Outcome::Clean)
 }

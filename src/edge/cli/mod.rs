@@ -151,8 +151,13 @@ fn find_root() -> PathBuf {
     let Ok(cwd) = std::env::current_dir() else {
         return here;
     };
+    // A catalog's `plans/` holds the layer folders (a built site's `plans/` holds pages).
     cwd.ancestors()
-        .find(|d| d.join("plans").is_dir())
+        .find(|d| {
+            ["core", "projects", "products"]
+                .iter()
+                .any(|layer| d.join("plans").join(layer).is_dir())
+        })
         .map_or(here, |found| {
             if found == cwd {
                 PathBuf::from(".")
@@ -212,6 +217,11 @@ fn run(cli: &Cli, out: &mut Output) -> Result<Outcome, EdgeError> {
     }
 }
 
+/// An RFC 3339 instant, or a plain date (`2027-01-01`) read as its midnight in UTC.
 fn parse_instant(s: &str) -> Result<Instant, String> {
+    let is_date = s.len() == 10 && s.as_bytes()[4] == b'-' && s.as_bytes()[7] == b'-';
+    if is_date && let Ok(i) = Instant::parse(&format!("{s}T00:00:00Z")) {
+        return Ok(i);
+    }
     Instant::parse(s)
 }

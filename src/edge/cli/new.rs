@@ -45,6 +45,37 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             cx.root.display()
         )));
     }
+    // A product or bundle of a project that does not exist would fail `check` at once: say so
+    // now, with the closest project.
+    if let Some(p) = &project {
+        let projects = plans.join("projects");
+        let known: Vec<String> = fs::regular_files(&projects)
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|(name, _)| {
+                let stem = name
+                    .strip_suffix(".toml")
+                    .or_else(|| name.strip_suffix(".json"))?;
+                Some(stem.to_string())
+            })
+            .collect();
+        if !known.iter().any(|k| k == p.as_str()) {
+            let hint =
+                crate::core::diag::did_you_mean(p.as_str(), known.iter().map(String::as_str))
+                    .unwrap_or_else(|| {
+                        if known.is_empty() {
+                            "there is no project yet: `plancat new api SLUG` writes one".into()
+                        } else {
+                            format!("the projects are: {}", known.join(", "))
+                        }
+                    });
+            return Err(EdgeError(format!(
+                "no project `{p}` in `plans/projects/` ({hint})"
+            )));
+        }
+    }
     let (folder, text) = match args.kind {
         Kind::Api => ("projects", api(&slug, &currency(&plans))),
         Kind::Product => (
@@ -138,11 +169,15 @@ fn first_tier(plans: &std::path::Path, project: &Slug) -> Result<String, EdgeErr
         })
 }
 
-/// `payments-api` → `Payments Api`.
+/// `payments-api` → `Payments API`: words capitalised, common acronyms in capitals.
 fn title(slug: &Slug) -> String {
+    const ACRONYMS: [&str; 8] = ["api", "ai", "sdk", "crm", "cms", "seo", "saas", "ui"];
     slug.as_str()
         .split('-')
         .map(|w| {
+            if ACRONYMS.contains(&w) {
+                return w.to_uppercase();
+            }
             let mut c = w.chars();
             c.next()
                 .map(|f| f.to_uppercase().chain(c).collect::<String>())
@@ -181,12 +216,12 @@ fn product(slug: &Slug, project: Option<&Slug>, cur: &str) -> String {
         Some(p) => (
             "frontend",
             format!(
-                "project = \"{p}\"              # the API it runs on (its catalog settings are inherited)\n"
+                "project = \"{p}\"              # the project it belongs to (its catalog settings are inherited)\n"
             ),
         ),
         None => (
             "kit",
-            "requires = []                  # a stand-alone product needs no API\n".into(),
+            "requires = []                  # a stand-alone product needs no project\n".into(),
         ),
     };
     format!(
@@ -195,7 +230,7 @@ fn product(slug: &Slug, project: Option<&Slug>, cur: &str) -> String {
 
 [product]
 name = "{name}"                  # shown on its page and in lists
-kind = "{kind}"                  # frontend | kit | addon | bundle
+kind = "{kind}"                  # frontend | kit | addon | bundle | subscription | service
 status = "draft"                 # draft (checked, never published) | live | retired
 {link}price.one_time = {{ {cur} = "49" }}   # a decimal string, never a float
 # checkout = "https://…"        # where its Buy button leads (https:, http: or mailto:)

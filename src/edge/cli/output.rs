@@ -210,6 +210,11 @@ impl Output {
         }
     }
 
+    /// Whether `--quiet` asked for problems only.
+    pub fn quiet(&self) -> bool {
+        self.verbosity == Verbosity::Quiet
+    }
+
     /// A status line only `--verbose` shows.
     pub fn detail(&mut self, verb: &str, message: &str) {
         if self.verbosity >= Verbosity::Verbose {
