@@ -384,7 +384,7 @@ fn new_writes_valid_commented_drafts_in_the_right_folders() {
         (&["new", "api", "Bad Slug"], "`Bad Slug`"),
         (
             &["new", "bundle", "b3", "--project", "nope"],
-            "no API project `nope`",
+            "no project `nope` in `plans/projects/`",
         ),
     ] {
         let o = common::plancat(root, args);
@@ -482,4 +482,107 @@ fn every_command_and_option_has_help_with_examples() {
         }
     }
     assert!(missing.is_empty(), "{}", missing.join("\n"));
+}
+
+/// From inside the built site (whose `plans/` holds pages, not layers), plancat still finds
+/// the catalog above it.
+#[test]
+fn the_built_site_is_never_mistaken_for_the_catalog() {
+    let dir = tempfile::tempdir().unwrap();
+    let o = std::process::Command::new(common::BIN)
+        .args(["init", ".", "--template", "saas"])
+        .current_dir(dir.path())
+        .output()
+        .unwrap();
+    assert!(o.status.success());
+    let o = common::plancat(dir.path(), &["build"]);
+    assert!(o.status.success(), "{}", common::stderr(&o));
+    let pages = dir.path().join("out/site/plans");
+    assert!(
+        pages.is_dir(),
+        "a software project's pages are under plans/"
+    );
+    let o = std::process::Command::new(common::BIN)
+        .args(["check"])
+        .current_dir(&pages)
+        .env("NO_COLOR", "1")
+        .env("SOURCE_DATE_EPOCH", common::NOW_EPOCH)
+        .output()
+        .unwrap();
+    let err = common::stderr(&o);
+    assert!(o.status.success(), "{err}");
+    assert!(err.contains("found above the current directory"), "{err}");
+}
+
+/// `new` with a project that does not exist fails at once, naming the closest one, rather than
+/// writing a file `check` then rejects.
+#[test]
+fn new_refuses_an_unknown_project_with_a_suggestion() {
+    let dir = common::example_copy();
+    let o = common::plancat(
+        dir.path(),
+        &[
+            "new",
+            "product",
+            "my-theme",
+            "--project",
+            "shopcore-comerce-api",
+        ],
+    );
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        common::stderr(&o).contains("no project `shopcore-comerce-api` in `plans/projects/` (did you mean `shopcore-commerce-api`?)"),
+        "{}",
+        common::stderr(&o)
+    );
+    assert!(!dir.path().join("plans/products/my-theme.toml").exists());
+}
+
+/// `--at` (and every time flag) takes a plain date as its midnight in UTC.
+#[test]
+fn a_plain_date_is_midnight_utc() {
+    let dir = common::example_copy();
+    let a = common::plancat(
+        dir.path(),
+        &["resolve", "aurora-storefront", "--at", "2026-12-02"],
+    );
+    let b = common::plancat(
+        dir.path(),
+        &[
+            "resolve",
+            "aurora-storefront",
+            "--at",
+            "2026-12-02T00:00:00Z",
+        ],
+    );
+    assert!(a.status.success(), "{}", common::stderr(&a));
+    assert_eq!(a.stdout, b.stdout);
+    let bad = common::plancat(
+        dir.path(),
+        &["resolve", "aurora-storefront", "--at", "2026-13-02"],
+    );
+    assert_eq!(bad.status.code(), Some(2));
+}
+
+/// `plancat messages` prints TOML a catalog pastes under `[catalog.messages]`: it parses, and
+/// holds every key.
+#[test]
+fn messages_print_paste_ready_toml_with_every_key() {
+    for lang in ["en", "de", "hi"] {
+        let o = std::process::Command::new(common::BIN)
+            .args(["messages", "--lang", lang])
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        let doc: toml::Table = String::from_utf8(o.stdout).unwrap().parse().unwrap();
+        let messages = doc["catalog"]["messages"].as_table().unwrap();
+        for key in plancat::core::messages::keys() {
+            assert!(messages.contains_key(key), "{lang}: {key}");
+        }
+    }
+    let o = std::process::Command::new(common::BIN)
+        .args(["messages", "--lang", "fr"])
+        .output()
+        .unwrap();
+    assert_eq!(o.status.code(), Some(2));
 }
