@@ -71,6 +71,9 @@ impl ChangeKind {
 pub struct Change {
     pub kind: ChangeKind,
     pub reason: String,
+    /// Where in the plan (the comparable form: `tiers.growth.price.monthly.USD`); empty for a
+    /// change of the whole plan. Diagnostics point there.
+    pub path: Vec<String>,
 }
 
 impl Change {
@@ -152,9 +155,9 @@ fn walk(path: &mut Vec<String>, old: Option<&Value>, new: Option<&Value>, out: &
         // An absent optional field serializes as `null`: adding one is an addition.
         (Some(Value::Null), n) => walk(path, None, n, out),
         (o, Some(Value::Null)) => walk(path, o, None, out),
-        (Some(_), None) => out.push(removed(path)),
-        (None, Some(_)) => out.push(added(path)),
-        (Some(o), Some(n)) => out.push(changed(path, o, n)),
+        (Some(_), None) => out.push(removed(path).at(path)),
+        (None, Some(_)) => out.push(added(path).at(path)),
+        (Some(o), Some(n)) => out.push(changed(path, o, n).at(path)),
         (None, None) => {}
     }
 }
@@ -322,7 +325,18 @@ fn rederived(sources: Option<&Value>) -> Change {
 }
 
 fn change(kind: ChangeKind, reason: String) -> Change {
-    Change { kind, reason }
+    Change {
+        kind,
+        reason,
+        path: Vec::new(),
+    }
+}
+
+impl Change {
+    fn at(mut self, path: &[String]) -> Change {
+        self.path = path.to_vec();
+        self
+    }
 }
 
 fn is_copy(path: &[String]) -> bool {

@@ -131,6 +131,7 @@ pub fn plan(
                         let same = bump::Change {
                             kind: bump::ChangeKind::Reencoded,
                             reason: "re-encoded".into(),
+                            path: Vec::new(),
                         };
                         (Bump::Patch, vec![same])
                     });

@@ -53,12 +53,20 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         }
         let given = (reaches.0.as_second() - cx.now.0.as_second()).max(0) / 86_400;
         let release = plan.release();
+        // The price that rose, in the plan file (`api.tiers.basic.price.monthly.USD`).
+        let entity = if plan.api().is_some() {
+            "api"
+        } else {
+            "product"
+        };
+        let price = (!increase.path.is_empty())
+            .then(|| plan.loc(&format!("{entity}.{}", increase.path.join("."))));
         let at = if release.existing_from.is_some() {
             plan.loc("release.existing_from")
         } else if release.effective_from.is_some() {
             plan.loc("release.effective_from")
         } else {
-            (plan.file, 0..0)
+            price.clone().unwrap_or((plan.file, 0..0))
         };
         // A moment already past is no notice at all: say so, not "0 days' notice".
         let notice = if reaches < cx.now {
@@ -66,19 +74,23 @@ fn check(cx: &Context<'_>, out: &mut Findings) {
         } else {
             format!("with {given} days' notice")
         };
-        out.report(
+        let finding = out.report(
             plan,
             format!(
                 "`{}` {} reaches existing subscribers at {reaches} {notice}; price increases need {days} days' notice",
                 s.slug, s.plan_version
             ),
-        )
-        .label(at, "too soon for a price increase")
-        .also(
-            plan.loc("policy.notice.price_increase_days"),
-            "notice period set here",
-        )
-        .help(format!(
+        );
+        finding.label(at.clone(), "too soon for a price increase");
+        if let Some(p) = price.filter(|p| *p != at) {
+            finding.also(p, "the price that rose");
+        }
+        finding
+            .also(
+                plan.loc("policy.notice.price_increase_days"),
+                "notice period set here",
+            )
+            .help(format!(
             "set `release.existing_from` (existing subscribers) or `release.effective_from` (everyone) to {} or later (the increase: {})",
             crate::core::model::ids::Instant(earliest),
             increase.reason
