@@ -366,9 +366,10 @@ pub struct Yank {
     /// Derived versions withdrawn or restored with it, each with what is then in force:
     /// `commerce-launch-bundle 1.0.1: 1.0.0 is in force at …`.
     pub dependents: Vec<String>,
-    /// Whether a withdrawal leaves no version of the plan — or of a bundle withdrawn with it —
-    /// in force for new subscribers at `at`: the CLI asks before doing that.
-    pub leaves_nothing: bool,
+    /// The plans a withdrawal leaves with no version in force for new subscribers at `at` —
+    /// the plan itself and/or bundles withdrawn with it; empty when restoring. The CLI asks
+    /// before doing that.
+    pub left_with_nothing: Vec<String>,
 }
 
 /// Withdraws (`yanked = Some`) or restores (`None`) a published version. `Err` is a message:
@@ -393,10 +394,16 @@ pub fn yank(
     let withdrawing = yanked.is_some();
     let y =
         yank::set_yanked(&verified.ledger, slug, version, yanked).map_err(YankError::Refused)?;
-    let fallback = |s: &str| {
+    // What new subscribers get at `at` once the change is made, per slug.
+    let in_force_after = |s: &str| {
         let index = y.indexes.get(s).unwrap_or(&verified.ledger.slugs[s].index);
-        in_force(index, at, Audience::New).map_or(format!("nothing is in force at {at}"), |v| {
-            format!("{} is in force at {at}", v.plan_version)
+        in_force(index, at, Audience::New)
+            .ok()
+            .map(|v| v.plan_version.clone())
+    };
+    let fallback = |s: &str| {
+        in_force_after(s).map_or(format!("nothing is in force at {at}"), |v| {
+            format!("{v} is in force at {at}")
         })
     };
     let dependents = y
@@ -404,18 +411,20 @@ pub fn yank(
         .iter()
         .map(|(s, v)| format!("{s} {v}: {}", fallback(s)))
         .collect();
-    // The plan, or a bundle withdrawn with it, left with no version in force.
-    let nothing = |s: &str| {
-        let index = y.indexes.get(s).unwrap_or(&verified.ledger.slugs[s].index);
-        in_force(index, at, Audience::New).is_err()
+    let left_with_nothing = if withdrawing {
+        std::iter::once(slug)
+            .chain(y.dependents.iter().map(|(s, _)| s.as_str()))
+            .filter(|s| in_force_after(s).is_none())
+            .map(str::to_string)
+            .collect()
+    } else {
+        Vec::new()
     };
-    let leaves_nothing =
-        withdrawing && (nothing(slug) || y.dependents.iter().any(|(s, _)| nothing(s.as_str())));
     Ok(Yank {
         fallback: fallback(slug),
         changes: y.files,
         dependents,
-        leaves_nothing,
+        left_with_nothing,
     })
 }
 

@@ -62,6 +62,33 @@ pub fn is_key(key: &str) -> bool {
     en.contains_key(key) || en.contains_key(&format!("{}_other", plural_base(key)))
 }
 
+/// The language of a BCP 47 locale, lowercase: `de-DE` → `de`.
+pub fn language(locale: &str) -> String {
+    locale
+        .split(['-', '_'])
+        .next()
+        .unwrap_or("en")
+        .to_ascii_lowercase()
+}
+
+/// The language the pages' text is in for `locale`: the locale's when plancat ships it or
+/// `overrides` translate every key, else English.
+pub fn text_language(locale: &str, overrides: &BTreeMap<String, String>) -> String {
+    let language = language(locale);
+    let en = builtin("en").expect("English is built in");
+    if builtin(&language).is_some() || en.keys().all(|k| overrides.contains_key(k)) {
+        language
+    } else {
+        "en".into()
+    }
+}
+
+/// Whether the pages would be in another language than `locale` asks for (no built-in
+/// catalog, and `overrides` do not cover every key). Cheap: no CLDR data is loaded.
+pub fn untranslated(locale: &str, overrides: &BTreeMap<String, String>) -> bool {
+    text_language(locale, overrides) != language(locale)
+}
+
 /// Fills the call-to-action labels a catalog does not state with the messages of its language
 /// for a project of `kind` (`Start API Subscription`, `Join`, `API-Abo starten`), so a snapshot
 /// publishes the labels its pages show.
@@ -70,12 +97,7 @@ pub fn default_labels(
     kind: crate::core::model::api::ProjectKind,
 ) {
     // Only the text is needed: no CLDR formatters are built per plan.
-    let language = c
-        .locale
-        .split(['-', '_'])
-        .next()
-        .unwrap_or("en")
-        .to_ascii_lowercase();
+    let language = language(&c.locale);
     let base = builtin(&language)
         .or_else(|| builtin("en"))
         .expect("English is built in");
@@ -102,15 +124,9 @@ impl Messages {
     /// `overrides` on top. The text's language is the locale's when plancat ships it or the
     /// overrides translate every key; otherwise the pages are in English and say so in `lang`.
     pub fn new(locale: &str, overrides: &BTreeMap<String, String>) -> Messages {
-        let language = locale
-            .split(['-', '_'])
-            .next()
-            .unwrap_or("en")
-            .to_ascii_lowercase();
         let en = builtin("en").expect("English is built in");
-        let base = builtin(&language);
-        let translated = base.is_some() || en.keys().all(|k| overrides.contains_key(k));
-        let lang = if translated { language } else { "en".into() };
+        let base = builtin(&language(locale));
+        let lang = text_language(locale, overrides);
         let mut map = base.unwrap_or(en).clone();
         map.extend(overrides.iter().map(|(k, v)| (k.clone(), v.clone())));
         let loc: Locale = locale
@@ -129,12 +145,6 @@ impl Messages {
             lang,
             map,
         }
-    }
-
-    /// Whether the text is in a language other than the locale asks for (no built-in catalog,
-    /// and the catalog's overrides do not cover every key).
-    pub fn untranslated(&self, locale: &str) -> bool {
-        !locale.to_ascii_lowercase().starts_with(self.lang.as_str())
     }
 
     /// The message `key` with `{name}` placeholders filled from `args`. A key no catalog has
@@ -284,7 +294,7 @@ mod tests {
         // No French catalog: the pages are English, and say so.
         let fr = Messages::new("fr-FR", &none);
         assert_eq!(fr.lang, "en");
-        assert!(fr.untranslated("fr-FR"));
+        assert!(untranslated("fr-FR", &none));
         assert_eq!(fr.fill("all_products", &[]), "All products");
         // A catalog that translates every key makes them French.
         let all: BTreeMap<String, String> =

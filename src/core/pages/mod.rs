@@ -183,10 +183,9 @@ pub fn check_messages(plans: &[crate::core::compile::CompiledPlan]) -> Vec<Diagn
                     ),
             );
         }
-        let m = messages::Messages::new(&c.locale, &c.messages);
         let (file, span) = p.loc("catalog.locale");
-        if m.untranslated(&c.locale) && seen.insert((file, span.start)) {
-            let language = c.locale.split('-').next().unwrap_or_default();
+        if messages::untranslated(&c.locale, &c.messages) && seen.insert((file, span.start)) {
+            let language = messages::language(&c.locale);
             out.push(
                 Diagnostic::warning(
                     Code::MessageKey,
@@ -280,12 +279,11 @@ pub fn render(
     };
     // One copy of the site per currency it is published in: the display currency's at the
     // root, each other one under its own prefix (`usd/`), every page linking to its twins.
-    let currencies = view::Catalog::new(snapshots, drafts, at, &msg, None).currencies();
     let mut pages: Vec<(String, &str, Value)> = Vec::new();
     let mut urls: Vec<String> = Vec::new();
-    for currency in &currencies {
-        let code = crate::core::model::money::CurrencyCode::new(&currency.code)
-            .expect("a published currency is an ISO 4217 code");
+    // The display currency's `site`, for the sitemap.
+    let mut display_site: Option<Value> = None;
+    for code in view::offered(&settings) {
         let catalog = view::Catalog::new(snapshots, drafts, at, &msg, Some(code));
         let prefix = catalog.prefix();
         let mut site_view = catalog.site();
@@ -300,6 +298,7 @@ pub fn render(
             slot.insert(icon.into_bytes());
         }
         let site = v(&site_view);
+        display_site.get_or_insert_with(|| site.clone());
         let first = pages.len();
         pages.push((
             format!("{prefix}index.html"),
@@ -346,7 +345,7 @@ pub fn render(
                 .map(|(p, ..)| catalog.canonical(p.strip_prefix(&prefix).unwrap_or(p))),
         );
     }
-    let site = v(view::Catalog::new(snapshots, drafts, at, &msg, None).site());
+    let site = display_site.expect("the display currency is always offered");
     pages.push(("sitemap.xml".into(), "sitemap.xml", context! { site, urls }));
     // Rendered in parallel, collected in page order.
     let rendered: Vec<_> = pages

@@ -326,17 +326,15 @@ impl<'a> Catalog<'a> {
 
     /// Every currency the site is published in: the display one first.
     pub fn currencies(&self) -> Vec<CurrencyLink> {
-        std::iter::once((self.settings.currency, String::new()))
-            .chain(
-                self.settings
-                    .currencies
-                    .iter()
-                    .filter(|c| **c != self.settings.currency)
-                    .map(|c| (*c, prefix_of(*c))),
-            )
-            .map(|(c, prefix)| CurrencyLink {
+        offered(&self.settings)
+            .into_iter()
+            .map(|c| CurrencyLink {
                 code: c.code().to_string(),
-                prefix,
+                prefix: if c == self.settings.currency {
+                    String::new()
+                } else {
+                    prefix_of(c)
+                },
                 current: c == self.cur,
             })
             .collect()
@@ -999,22 +997,23 @@ impl<'a> Catalog<'a> {
         if !r.is_empty() {
             parts.push(r);
         }
+        // `$150.00–$300.00`: both ends of a stated range.
+        let range = |from: &Price, to: &Price| {
+            m.fill(
+                "price_range",
+                &[("from", &self.amount(from)), ("to", &self.amount(to))],
+            )
+        };
         if let Some(u) = &p.per_unit {
             let price = match &u.up_to {
-                Some(to) => m.fill(
-                    "price_range",
-                    &[("from", &self.amount(&u.price)), ("to", &self.amount(to))],
-                ),
+                Some(to) => range(&u.price, to),
                 None => self.amount(&u.price),
             };
             parts.push(m.fill("price_per_unit", &[("price", &price), ("unit", &u.unit)]));
         }
         if let Some(r) = &p.range {
             parts.push(match &r.to {
-                Some(to) => m.fill(
-                    "price_range",
-                    &[("from", &self.amount(&r.from)), ("to", &self.amount(to))],
-                ),
+                Some(to) => range(&r.from, to),
                 None => m.fill("price_from", &[("price", &self.amount(&r.from))]),
             });
         }
@@ -1060,6 +1059,20 @@ pub fn site_settings(snapshots: &[&Snapshot]) -> CatalogSettings {
             currencies: Vec::new(),
             messages: BTreeMap::new(),
         })
+}
+
+/// Every currency the site is published in: the display currency first, then the others the
+/// catalog offers.
+pub fn offered(settings: &CatalogSettings) -> Vec<CurrencyCode> {
+    std::iter::once(settings.currency)
+        .chain(
+            settings
+                .currencies
+                .iter()
+                .copied()
+                .filter(|c| *c != settings.currency),
+        )
+        .collect()
 }
 
 /// `usd/`: where another currency's copy of the site lives.

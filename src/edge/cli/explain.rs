@@ -1,7 +1,7 @@
 //! `plancat explain`: a value of an applied plan and the layers behind it.
 
 use super::output::DataFormat;
-use super::{Ctx, Format, Outcome, Output};
+use super::{Ctx, Outcome, Output};
 use crate::core::build::{self, Explained};
 use crate::core::explain;
 use crate::core::rules;
@@ -40,11 +40,12 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             Ok(Outcome::Clean)
         }
         Explained::Broken(compiled, diags) => {
-            let format = match args.format {
-                DataFormat::Human => Format::Human,
-                DataFormat::Json => Format::Json,
-            };
-            out.report(&diags, &compiled.sources, format, &rules::docs());
+            out.report(
+                &diags,
+                &compiled.sources,
+                args.format.into(),
+                &rules::docs(),
+            );
             Err(EdgeError(format!(
                 "`{}` has errors: fix them to explain it",
                 args.slug

@@ -105,9 +105,9 @@ pub fn main() -> ExitCode {
         Command::Build(a) => Some(a.format()),
         Command::Check(a) => Some(a.format()),
         Command::Verify(a) => Some(a.format()),
-        Command::Explain(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
-        Command::Rules(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
-        Command::Yank(a) => (a.format == output::DataFormat::Json).then_some(Format::Json),
+        Command::Explain(a) => Some(a.format.into()),
+        Command::Rules(a) => Some(a.format.into()),
+        Command::Yank(a) => Some(a.format.into()),
         _ => None,
     };
     match run(&cli, &mut out) {

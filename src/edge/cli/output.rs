@@ -34,6 +34,16 @@ pub enum DataFormat {
     Json,
 }
 
+impl From<DataFormat> for Format {
+    /// Problems a data command reports are written in the same form as its data.
+    fn from(f: DataFormat) -> Format {
+        match f {
+            DataFormat::Human => Format::Human,
+            DataFormat::Json => Format::Json,
+        }
+    }
+}
+
 #[derive(Clone, Copy, ValueEnum)]
 pub enum ColorChoice {
     Auto,

@@ -1,7 +1,7 @@
 //! `plancat yank`: withdraw (or restore) a published version.
 
 use super::output::DataFormat;
-use super::{Ctx, Format, Outcome, Output};
+use super::{Ctx, Outcome, Output};
 use crate::core::build::{self, YankError};
 use crate::core::model::ids::Instant;
 use crate::core::rules;
@@ -54,7 +54,10 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
     let files = fs::read_ledger(cx.root)?;
     match build::yank(&files, &args.slug, &args.version, yanked, at) {
         Ok(y) => {
-            if y.leaves_nothing && !args.yes && !confirm(&args.slug, &args.version, at, &y)? {
+            if !y.left_with_nothing.is_empty()
+                && !args.yes
+                && !confirm(&args.slug, &args.version, at, &y.left_with_nothing)?
+            {
                 return Err(EdgeError(format!(
                     "nothing was changed: withdrawing {} {} leaves no version in force at {at}",
                     args.slug, args.version
@@ -82,11 +85,7 @@ pub fn run(args: &Args, cx: &Ctx, out: &mut Output) -> Result<Outcome, EdgeError
             Ok(Outcome::Clean)
         }
         Err(YankError::Unverified(v)) => {
-            let format = match args.format {
-                DataFormat::Human => Format::Human,
-                DataFormat::Json => Format::Json,
-            };
-            out.report(&v.diags, &v.sources, format, &rules::docs());
+            out.report(&v.diags, &v.sources, args.format.into(), &rules::docs());
             out.error("the ledger does not verify: nothing was changed");
             Ok(Outcome::Problems)
         }
@@ -105,26 +104,20 @@ fn confirm(
     slug: &str,
     version: &semver::Version,
     at: Instant,
-    y: &build::Yank,
+    left_with_nothing: &[String],
 ) -> Result<bool, EdgeError> {
     use std::io::{BufRead, IsTerminal, Write};
-    let question = if y.fallback.contains("nothing is in force") {
+    let question = if left_with_nothing.iter().any(|s| s == slug) {
         format!(
             "{slug} {version} is the last version of `{slug}` in force at {at}: withdrawn, clients \
              find none"
         )
     } else {
-        // A bundle computed from it is left with nothing.
-        let empty: Vec<&str> = y
-            .dependents
-            .iter()
-            .map(String::as_str)
-            .filter(|d| d.contains("nothing is in force"))
-            .collect();
+        // Only bundles computed from it are left with nothing.
         format!(
             "withdrawing {slug} {version} leaves bundles computed from it with no version in \
-             force: {}",
-            empty.join("; ")
+             force at {at}: {}",
+            left_with_nothing.join(", ")
         )
     };
     if !std::io::stdin().is_terminal() || !std::io::stderr().is_terminal() {
